@@ -1,0 +1,1 @@
+"""Comptoir: orders, after-sales and customer care for independent fashion brands."""
