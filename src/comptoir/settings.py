@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "comptoir.checkout",
     "comptoir.orders",
     "comptoir.payments",
+    "comptoir.psp_sandbox",
     "comptoir.shipping",
     "comptoir.notifications",
+    "comptoir.care",
 ]
 
 MIDDLEWARE = [

@@ -173,7 +173,7 @@ class ShippingMethod(Schema):
 
 
 class ShippingPolicy(Schema):
-    # Named country lists; "*" alone means every country.
+    # Named country lists; "*" means every country, except those written "-XX" beside it.
     zones: dict[str, list[str]]
     methods: list[ShippingMethod] = Field(min_length=1)
     # OG-SHP-04: no delivery to post office boxes.

@@ -1,0 +1,96 @@
+"""The REST API (django-ninja): routers from each app, and one mapping of errors to typed bodies.
+
+Every error answers `{"code", "message", "rule"}`; no input yields a 500 (an unexpected failure is
+logged and answered as `internal_error` without a traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from comptoir.accounts.api import router as accounts_router
+from comptoir.brands.api import router as brands_router
+from comptoir.catalog.api import router as catalog_router
+from comptoir.checkout.api import router as checkout_router
+from comptoir.core.errors import DomainError
+from comptoir.core.http import request_language
+from comptoir.core.messages import render_message
+from comptoir.orders.api import router as orders_router
+from comptoir.orders.staff_api import router as staff_router
+from comptoir.payments.api import router as payments_router
+from comptoir.shipping.api import router as shipping_router
+
+logger = logging.getLogger("comptoir.api")
+
+api = NinjaAPI(
+    title="Comptoir API",
+    version="1.0",
+    description=(
+        "Orders, payments, shipping and customer care for independent fashion brands. "
+        "Errors answer `{code, message, rule}`. Money is in minor units (cents). "
+        "Money-moving calls take an `Idempotency-Key` header."
+    ),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
+               orders_router, payments_router, staff_router):
+    api.add_router("", router)
+
+
+def _body(request, code: str, status: int, rule: str | None = None, **extra):
+    language = request_language(request)
+    body = {"code": code, "message": render_message(code, language, extra.pop("params", {})), "rule": rule}
+    body.update(extra)
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, error: DomainError):
+    return api.create_response(request, error.as_dict(request_language(request)), status=error.status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, error: ValidationError):
+    fields = []
+    for issue in error.errors:
+        location = [str(part) for part in issue.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        fields.append(".".join(location) or "body")
+    details = [{"field": field, "problem": issue.get("msg", "")} for field, issue in zip(fields, error.errors)]
+    return _body(request, "invalid_input", 422, params={"fields": ", ".join(sorted(set(fields)))}, errors=details)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return _body(request, "not_found", 404, params={"thing": "resource"})
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, error):
+    return _body(request, "not_authenticated", 401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error: HttpError):
+    code = {400: "invalid_input", 401: "not_authenticated", 403: "permission_denied", 404: "not_found"}.get(
+        error.status_code, "invalid_input"
+    )
+    return _body(request, code, error.status_code if error.status_code < 500 else 400,
+                 params={"fields": "body", "thing": "resource"})
+
+
+@api.exception_handler(Exception)
+def unexpected(request, error: Exception):
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("database unavailable: %s", error)
+        response = _body(request, "service_unavailable", 503)
+        response["Retry-After"] = "2"
+        return response
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return _body(request, "internal_error", 500)

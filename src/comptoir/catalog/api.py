@@ -1,0 +1,114 @@
+"""Browsing a brand's catalog: products with variants and their availability."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from comptoir.brands.services import get_brand
+from comptoir.catalog.models import Category, Product
+from comptoir.catalog.rules import availability
+from comptoir.catalog.services import get_product, list_products
+from comptoir.checkout.pricing import charges_vat
+from comptoir.core.http import request_language
+from comptoir.core.money import Money, net_of_vat
+
+router = Router(tags=["catalog"])
+
+
+class VariantOut(Schema):
+    sku: str
+    size: str
+    colour: str
+    availability: str  # in_stock, preorder, sold_out, coming_soon (OG-STK-01)
+    ships_on: date | None  # AL-STK-02
+    purchasable: bool
+
+
+class ProductOut(Schema):
+    slug: str
+    category: str
+    name: str
+    description: str
+    composition: str
+    care: str
+    origin: str
+    price_minor: int
+    price: str
+    prices_include_vat: bool
+    size_guide: dict[str, str]
+    preorder_ships_on: date | None
+    variants: list[VariantOut]
+
+
+class ProductPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    results: list[ProductOut]
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+
+
+class ListFilters(Schema):
+    category: str | None = Field(default=None, max_length=80)
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="Destination: prices net of VAT outside the EU")
+    offset: int = Field(default=0, ge=0, le=100000)
+    limit: int = Field(default=24, ge=1, le=100)
+
+
+class ProductQuery(Schema):
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+
+
+@router.get("/brands/{slug}/categories", response=list[CategoryOut])
+def categories(request, slug: str):
+    brand = get_brand(slug)
+    language = request_language(request, brand.policy_object.default_language)
+    return [{"code": c.code, "name": c.name.get(language, c.code)} for c in Category.objects.filter(brand=brand)]
+
+
+@router.get("/brands/{slug}/products", response=ProductPage, summary="Browse products (paginated)")
+def products(request, slug: str, filters: Query[ListFilters]):
+    brand = get_brand(slug)
+    total, page = list_products(brand, category=filters.category, offset=filters.offset, limit=filters.limit)
+    language = request_language(request, brand.policy_object.default_language)
+    return {
+        "count": total, "offset": filters.offset, "limit": filters.limit,
+        "results": [product_out(brand, p, language, filters.country) for p in page],
+    }
+
+
+@router.get("/brands/{slug}/products/{product_slug}", response=ProductOut)
+def product(request, slug: str, product_slug: str, query: Query[ProductQuery]):
+    brand = get_brand(slug)
+    language = request_language(request, brand.policy_object.default_language)
+    return product_out(brand, get_product(brand, product_slug), language, query.country)
+
+
+def product_out(brand, product: Product, language: str, country: str | None) -> dict:
+    policy = brand.policy_object
+    with_vat = country is None or charges_vat(policy, country.upper())
+    price = product.price_minor if with_vat else net_of_vat(product.price_minor, policy.tax.vat_rate_basis_points)
+
+    def text(field: dict) -> str:
+        return field.get(language) or field.get("en", "")
+
+    variants = []
+    for variant in product.variants.all():
+        state = availability(stock=variant.stock, when_out_of_stock=variant.when_out_of_stock,
+                             preorder_ships_on=product.preorder_ships_on)
+        variants.append({"sku": variant.sku, "size": variant.size, "colour": variant.colour,
+                         "availability": state.code, "ships_on": state.ships_on, "purchasable": state.purchasable})
+    return {
+        "slug": product.slug, "category": product.category.code, "name": text(product.name),
+        "description": text(product.description), "composition": text(product.composition),
+        "care": text(product.care), "origin": text(product.origin), "price_minor": price,
+        "price": Money(price, policy.currency).format(language), "prices_include_vat": with_vat,
+        "size_guide": product.size_guide, "preorder_ships_on": product.preorder_ships_on, "variants": variants,
+    }

@@ -1,0 +1,97 @@
+"""Reading the catalog and moving stock. Stock only changes inside the caller's transaction."""
+
+from __future__ import annotations
+
+from django.db.models import Case, F, Prefetch, Q, Value, When
+
+from comptoir.brands.models import Brand
+from comptoir.catalog.models import Product, Variant
+from comptoir.catalog.rules import availability
+from comptoir.core.errors import Conflict, InvalidInput, NotFound
+
+
+def list_products(brand: Brand, *, category: str | None, offset: int, limit: int) -> tuple[int, list[Product]]:
+    """One page of active products with their variants: three queries whatever the page size."""
+    products = Product.objects.filter(brand=brand, is_active=True).select_related("category")
+    if category:
+        products = products.filter(category__code=category)
+    total = products.count()
+    page = list(products.prefetch_related(_variants())[offset : offset + limit])
+    return total, page
+
+
+def get_product(brand: Brand, slug: str) -> Product:
+    product = (
+        Product.objects.filter(brand=brand, slug=slug, is_active=True)
+        .select_related("category")
+        .prefetch_related(_variants())
+        .first()
+    )
+    if product is None:
+        raise NotFound("not_found", thing="product")
+    return product
+
+
+def _variants() -> Prefetch:
+    return Prefetch("variants", queryset=Variant.objects.order_by("position", "id"))
+
+
+def variants_by_sku(brand: Brand, skus: list[str]) -> dict[str, Variant]:
+    """The variants for these SKUs (one query); an unknown SKU is an input error."""
+    found = {
+        variant.sku: variant
+        for variant in Variant.objects.filter(brand=brand, sku__in=set(skus), product__is_active=True)
+        .select_related("product")
+    }
+    for sku in skus:
+        if sku not in found:
+            raise InvalidInput("unknown_sku", sku=sku)
+    return found
+
+
+def variant_label(variant: Variant) -> str:
+    return " / ".join(part for part in (variant.colour, variant.size) if part) or variant.sku
+
+
+def check_purchasable(variant: Variant, quantity: int) -> None:
+    """Refuse an unavailable variant with its code (OG-STK-01) or a quantity above the stock."""
+    state = availability(
+        stock=variant.stock, when_out_of_stock=variant.when_out_of_stock,
+        preorder_ships_on=variant.product.preorder_ships_on,
+    )
+    name = variant.product.name.get("en", variant.sku)
+    if not state.purchasable:
+        raise Conflict(state.code, rule="OG-STK-01", name=name, variant=variant_label(variant))
+    if quantity > variant.stock:
+        raise Conflict("not_enough_stock", name=name, variant=variant_label(variant), available=variant.stock)
+
+
+def reserve_stock(quantities: dict[int, int], variants: dict[int, Variant]) -> None:
+    """Take `quantities` (variant id -> units) in ONE conditional UPDATE; never oversells.
+
+    Each row is decremented only if it still holds enough units; if fewer rows than asked were
+    updated, the caller's transaction must roll back, and the error names a short variant.
+    """
+    condition = Q()
+    for variant_id, quantity in quantities.items():
+        condition |= Q(id=variant_id, stock__gte=quantity)
+    updated = Variant.objects.filter(condition).update(
+        stock=F("stock") - Case(*[When(id=vid, then=Value(q)) for vid, q in quantities.items()])
+    )
+    if updated != len(quantities):
+        fresh = dict(Variant.objects.filter(id__in=quantities).values_list("id", "stock"))
+        for variant_id, quantity in quantities.items():
+            if fresh.get(variant_id, 0) < quantity:
+                variant = variants[variant_id]
+                variant.stock = fresh.get(variant_id, 0)
+                check_purchasable(variant, quantity)
+        raise Conflict("stock_changed")
+
+
+def release_stock(quantities: dict[int, int]) -> None:
+    """Give units back (cancellation, expired payment step) in one UPDATE."""
+    if not quantities:
+        return
+    Variant.objects.filter(id__in=quantities).update(
+        stock=F("stock") + Case(*[When(id=vid, then=Value(q)) for vid, q in quantities.items()])
+    )

@@ -1,0 +1,128 @@
+"""Cart and checkout. Checkout requires an Idempotency-Key: a retry returns the same order."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from comptoir.accounts.api import AddressIn
+from comptoir.accounts.auth import optional_shopper
+from comptoir.brands.services import get_brand
+from comptoir.catalog.services import variants_by_sku
+from comptoir.checkout import services
+from comptoir.checkout.models import Cart
+from comptoir.core.http import idempotency_key, request_language
+from comptoir.orders.schemas import PlacedOrderOut, order_out
+from comptoir.payments.gateway import CardDetails
+
+router = Router(tags=["checkout"])
+
+
+class CartLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=services.MAX_QUANTITY_PER_LINE)
+
+
+class CartIn(Schema):
+    lines: list[CartLineIn] = Field(default=[], max_length=services.MAX_LINES)
+
+
+class QuantityIn(Schema):
+    quantity: int = Field(ge=0, le=services.MAX_QUANTITY_PER_LINE)
+
+
+class CartLineOut(Schema):
+    sku: str
+    quantity: int
+    name: str
+    unit_price_minor: int
+
+
+class CartOut(Schema):
+    id: UUID
+    status: str
+    lines: list[CartLineOut]
+    subtotal_minor: int
+
+
+class CardIn(Schema):
+    number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")
+    expiry_month: int = Field(ge=1, le=12)
+    expiry_year: int = Field(ge=2000, le=2100)
+    cvc: str = Field(min_length=3, max_length=4, pattern=r"^[0-9]+$")
+    holder: str = Field(default="", max_length=100)
+
+
+class PaymentIn(Schema):
+    method: Literal["card", "paypal", "bank_transfer", "instalments_3", "deferred_15", "deferred_30",
+                    "gift_card", "credit_note"]
+    card: CardIn | None = None
+
+
+class CheckoutIn(Schema):
+    email: str = Field(default="", max_length=254)
+    shipping_address: AddressIn
+    billing_address: AddressIn | None = None
+    shipping_method: str = Field(max_length=40)
+    payment: PaymentIn
+    language: Literal["en", "fr"] | None = None
+
+
+@router.post("/brands/{slug}/carts", response={201: CartOut}, summary="Start a cart (optionally with lines)")
+def create_cart(request, slug: str, payload: CartIn):
+    brand = get_brand(slug)
+    customer = optional_shopper(request, brand)
+    cart = services.create_cart(brand, customer=customer, lines=[(l.sku, l.quantity) for l in payload.lines],
+                                now=request.now)
+    return 201, cart_out(cart, request_language(request, brand.policy_object.default_language))
+
+
+@router.get("/brands/{slug}/carts/{cart_id}", response=CartOut)
+def get_cart(request, slug: str, cart_id: UUID):
+    brand = get_brand(slug)
+    cart = services.get_cart(brand, cart_id, customer=optional_shopper(request, brand))
+    return cart_out(cart, request_language(request, brand.policy_object.default_language))
+
+
+@router.put("/brands/{slug}/carts/{cart_id}/lines/{sku}", response=CartOut, summary="Set a line's quantity (0 removes)")
+def set_line(request, slug: str, cart_id: UUID, sku: str, payload: QuantityIn):
+    brand = get_brand(slug)
+    cart = services.get_cart(brand, cart_id, customer=optional_shopper(request, brand))
+    cart = services.set_cart_line(cart, sku=sku, quantity=payload.quantity, now=request.now)
+    return cart_out(cart, request_language(request, brand.policy_object.default_language))
+
+
+@router.post("/brands/{slug}/carts/{cart_id}/checkout", response={201: PlacedOrderOut, 200: PlacedOrderOut},
+             summary="Place the order and pay (Idempotency-Key header required)")
+def checkout(request, slug: str, cart_id: UUID, payload: CheckoutIn):
+    brand = get_brand(slug)
+    key = idempotency_key(request)
+    customer = optional_shopper(request, brand)
+    card = payload.payment.card
+    details = services.CheckoutDetails(
+        email=payload.email, shipping_address=payload.shipping_address.dict(),
+        billing_address=payload.billing_address.dict() if payload.billing_address else None,
+        shipping_method=payload.shipping_method, payment_method=payload.payment.method,
+        card=CardDetails(number=card.number.replace(" ", ""), expiry_month=card.expiry_month,
+                         expiry_year=card.expiry_year, cvc=card.cvc, holder=card.holder) if card else None,
+        language=payload.language or request_language(request, brand.policy_object.default_language),
+    )
+    placement = services.place_order(brand, cart_id, details, customer=customer, idempotency_key=key, now=request.now)
+    return (200 if placement.replayed else 201), order_out(placement.order, placement.order.language)
+
+
+def cart_out(cart: Cart, language: str) -> dict:
+    variants = variants_by_sku(cart.brand, [line["sku"] for line in cart.lines]) if cart.lines else {}
+    lines = [
+        {
+            "sku": line["sku"], "quantity": line["quantity"],
+            "name": variants[line["sku"]].product.name.get(language, line["sku"]),
+            "unit_price_minor": variants[line["sku"]].product.price_minor,
+        }
+        for line in cart.lines
+    ]
+    return {"id": cart.id, "status": cart.status, "lines": lines,
+            "subtotal_minor": sum(l["unit_price_minor"] * l["quantity"] for l in lines)}

@@ -1,0 +1,184 @@
+"""The `comptoir` command line: demo, serve, worker, brands, migrate (and Django's own commands).
+
+The CLI is an edge: it reads the wall clock, or `--now` when the test clock is enabled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings")
+    import django
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def _now(text: str | None):
+    from django.conf import settings
+
+    from comptoir.core.clock import parse_instant, wall_clock
+
+    if text is None:
+        return wall_clock()
+    if not settings.TEST_CLOCK:
+        sys.exit("--now needs the test clock: set COMPTOIR_TEST_CLOCK=1 (never in production).")
+    try:
+        return parse_instant(text)
+    except ValueError:
+        sys.exit(f"--now: not an ISO 8601 instant: {text!r}")
+
+
+def migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    return 0
+
+
+def brands_load(args) -> int:
+    from comptoir.brands.presets import PresetError, bundled_preset_folders, load_preset
+
+    folders = [Path(p) for p in args.paths] or bundled_preset_folders()
+    now = _now(args.now)
+    for index, folder in enumerate(folders, start=1):
+        try:
+            brand = load_preset(folder, now=now)
+        except PresetError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"[{index}/{len(folders)}] loaded {brand.slug}: {brand.products.count()} products, "
+              f"{brand.faq_entries.count()} FAQ entries")
+    return 0
+
+
+def brands_list(args) -> int:
+    from comptoir.brands.models import Brand
+
+    for brand in Brand.objects.all():
+        print(f"{brand.slug:20} {brand.name}")
+    return 0
+
+
+def demo_setup(args) -> int:
+    """Migrate, load the bundled brands, create one shopper and one staff login per brand."""
+    from comptoir.brands.demo import create_demo_accounts
+    from comptoir.brands.presets import bundled_preset_folders, load_preset, read_preset
+
+    migrate(args)
+    now = _now(None)
+    print("Loading the demo brands…")
+    for folder in bundled_preset_folders():
+        brand = load_preset(folder, now=now)
+        preset = read_preset(folder)
+        logins = create_demo_accounts(brand, preset.demo, now=now) if preset.demo else []
+        print(f"  {brand.name} ({brand.slug})")
+        for line in logins:
+            print(f"    {line}")
+    print("  Back office superuser: admin / comptoir-admin (http://127.0.0.1:8000/admin/)")
+    return 0
+
+
+def demo(args) -> int:
+    code = demo_setup(args)
+    if code or args.no_serve:
+        return code
+    return serve(argparse.Namespace(bind=args.bind, workers=2, with_worker=True))
+
+
+def serve(args) -> int:
+    """gunicorn for HTTP, plus a worker process for e-mails and sweeps when asked."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    children = []
+    if args.with_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "comptoir.cli", "worker"]))
+    command = [sys.executable, "-m", "gunicorn", "comptoir.wsgi", "--bind", args.bind,
+               "--workers", str(args.workers), "--access-logfile", "-"]
+    print(f"Comptoir is serving on http://{args.bind}/ (API docs: http://{args.bind}/api/docs)")
+    server = subprocess.Popen(command, env={**os.environ, "COMPTOIR_VAR_DIR": str(settings.VAR_DIR)})
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        return server.wait()
+    finally:
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+            child.wait(timeout=10)
+
+
+def worker(args) -> int:
+    from comptoir.worker.loop import run_worker
+    from comptoir.worker.tasks import SWEEP_TASKS
+
+    fixed_now = _now(args.now) if args.now else None
+    rounds = run_worker(tasks=SWEEP_TASKS, once=args.once, fixed_now=fixed_now, poll_seconds=args.poll)
+    print(f"worker stopped after {rounds} round(s)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="comptoir", description="Orders, after-sales and customer care.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("demo", help="set up the demo (SQLite, four brands) and serve on 127.0.0.1:8000")
+    p.add_argument("--bind", default="127.0.0.1:8000")
+    p.add_argument("--no-serve", action="store_true", help="set up only")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(handler=demo)
+
+    p = commands.add_parser("serve", help="serve HTTP with gunicorn")
+    p.add_argument("--bind", default="127.0.0.1:8000")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--with-worker", action="store_true", help="also run a background worker")
+    p.set_defaults(handler=serve)
+
+    p = commands.add_parser("worker", help="run due sweeps and send the outbox (e-mails, webhooks)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    p.add_argument("--now", help="ISO 8601 instant (test clock only)")
+    p.add_argument("--poll", type=float, default=1.0, help="seconds to wait when idle")
+    p.set_defaults(handler=worker)
+
+    p = commands.add_parser("migrate", help="create or upgrade the database schema")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(handler=migrate)
+
+    brands = commands.add_parser("brands", help="brand presets").add_subparsers(dest="action", required=True)
+    p = brands.add_parser("load", help="add or update brands from preset folders (default: the bundled ones)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--now", help="ISO 8601 instant (test clock only)")
+    p.set_defaults(handler=brands_load)
+    p = brands.add_parser("list", help="list the brands")
+    p.set_defaults(handler=brands_list)
+
+    p = commands.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=None)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    _setup()
+    if args.command == "manage":
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["comptoir manage", *args.rest])
+        return 0
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""The sweeps the worker runs each round; each takes `now` and returns how much it did."""
+
+from comptoir.orders.services import expire_payment_steps
+from comptoir.psp_sandbox.delivery import deliver_gateway_webhooks
+
+SWEEP_TASKS = [expire_payment_steps, deliver_gateway_webhooks]
