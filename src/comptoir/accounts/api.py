@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from comptoir.accounts import services
@@ -106,19 +106,19 @@ def customer_out(customer) -> dict:
 def register(request, slug: str, payload: Registration):
     brand = get_brand(slug)
     customer = services.register_customer(brand, now=request.now, **payload.dict())
-    return 201, {"token": services.issue_token(customer=customer, now=request.now), "customer": customer_out(customer)}
+    return Status(201, {"token": services.issue_token(customer=customer, now=request.now), "customer": customer_out(customer)})
 
 
 @router.post("/brands/{slug}/sessions", response={201: Session}, summary="Sign in and get a bearer token")
 def sign_in(request, slug: str, payload: Credentials):
     brand = get_brand(slug)
     customer, token = services.sign_in(brand, email=payload.email, password=payload.password, now=request.now)
-    return 201, {"token": token, "customer": customer_out(customer)}
+    return Status(201, {"token": token, "customer": customer_out(customer)})
 
 
 @router.post("/staff/sessions", response={201: StaffSession}, summary="Staff sign-in (back-office API)")
 def staff_sign_in(request, payload: StaffCredentials):
-    return 201, {"token": services.sign_in_staff(username=payload.username, password=payload.password, now=request.now)}
+    return Status(201, {"token": services.sign_in_staff(username=payload.username, password=payload.password, now=request.now)})
 
 
 @router.get("/brands/{slug}/me", response=CustomerOut)
@@ -136,7 +136,7 @@ def update_me(request, slug: str, payload: ProfileChanges):
 def change_password(request, slug: str, payload: PasswordChange):
     customer = require_shopper(request, get_brand(slug))
     services.change_password(customer, current_password=payload.current_password, new_password=payload.new_password)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/brands/{slug}/me/addresses", response=list[AddressOut], summary="My stored addresses (OG-SHP-05)")
@@ -149,14 +149,14 @@ def addresses(request, slug: str):
 def add_address(request, slug: str, payload: AddressIn):
     customer = require_shopper(request, get_brand(slug))
     address = services.add_address(customer, fields=payload.dict(), now=request.now)
-    return 201, {"id": address.id, "label": address.label, **address.as_dict()}
+    return Status(201, {"id": address.id, "label": address.label, **address.as_dict()})
 
 
 @router.delete("/brands/{slug}/me/addresses/{address_id}", response={204: None})
 def delete_address(request, slug: str, address_id: int):
     customer = require_shopper(request, get_brand(slug))
     services.delete_address(customer, address_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/brands/{slug}/password-reset", response={202: Accepted},
@@ -169,10 +169,10 @@ def password_reset(request, slug: str, payload: ResetRequest):
         "en": "If an account exists for this address, a reset link is on its way.",
         "fr": "Si un compte existe pour cette adresse, un lien de réinitialisation vous a été envoyé.",
     }[language]
-    return 202, {"detail": detail}
+    return Status(202, {"detail": detail})
 
 
 @router.post("/brands/{slug}/password-reset/confirm", response={204: None})
 def password_reset_confirm(request, slug: str, payload: ResetConfirm):
     services.reset_password(get_brand(slug), token=payload.token, new_password=payload.new_password, now=request.now)
-    return 204, None
+    return Status(204, None)

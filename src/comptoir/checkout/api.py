@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from comptoir.accounts.api import AddressIn
@@ -77,7 +77,7 @@ def create_cart(request, slug: str, payload: CartIn):
     customer = optional_shopper(request, brand)
     cart = services.create_cart(brand, customer=customer, lines=[(l.sku, l.quantity) for l in payload.lines],
                                 now=request.now)
-    return 201, cart_out(cart, request_language(request, brand.policy_object.default_language))
+    return Status(201, cart_out(cart, request_language(request, brand.policy_object.default_language)))
 
 
 @router.get("/brands/{slug}/carts/{cart_id}", response=CartOut)
@@ -111,7 +111,7 @@ def checkout(request, slug: str, cart_id: UUID, payload: CheckoutIn):
         language=payload.language or request_language(request, brand.policy_object.default_language),
     )
     placement = services.place_order(brand, cart_id, details, customer=customer, idempotency_key=key, now=request.now)
-    return (200 if placement.replayed else 201), order_out(placement.order, placement.order.language)
+    return Status(200 if placement.replayed else 201, order_out(placement.order, placement.order.language))
 
 
 def cart_out(cart: Cart, language: str) -> dict:

@@ -1,0 +1,35 @@
+# The two front-door commands: `make demo` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-postgres bench install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up the demo (SQLite, four brands, demo logins) and serve it on http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/comptoir demo
+
+## Run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite on PostgreSQL (the server must be running; see .ci/run)
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/comptoir} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks against a real server (see benchmarks/README.md)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/place_orders.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
