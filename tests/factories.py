@@ -63,3 +63,33 @@ def checkout(api, brand: str, cart_id: str, *, now: datetime, method: str, addre
 def order(api, brand: str, lines: list[tuple[str, int]], *, now: datetime, method: str, **kw):
     """Cart + checkout in one go; returns the checkout reply."""
     return checkout(api, brand, cart(api, brand, lines, now=now, token=kw.get("token")), now=now, method=method, **kw)
+
+
+# --- Helpers for the acceptance journeys (orders, payments) ---------------------------------------
+
+LATER_REFUSED_CARD = {**VISA, "number": "4000000000000341"}  # registers fine, every charge refused
+EXPIRED_CARD = {**VISA, "number": "4000000000000069"}
+INCORRECT_CVC_CARD = {**VISA, "number": "4000000000000127"}
+BAD_LUHN_CARD = {**VISA, "number": "4242424242424241"}
+ZURICH = {**PARIS, "line1": "Bahnhofstrasse 10", "postal_code": "8001", "city": "Zürich", "country": "CH"}
+OSLO = {**PARIS, "line1": "Karl Johans gate 5", "postal_code": "0154", "city": "Oslo", "country": "NO"}
+
+
+def stock_of(sku: str) -> int:
+    """The units of `sku` still for sale, read from the database."""
+    from comptoir.catalog.models import Variant
+
+    return Variant.objects.get(sku=sku).stock
+
+
+def pass_challenge(api, brand: str, placed, *, now: datetime, answer: str = "123456"):
+    """Answer the 3-D Secure challenge of a just-placed order (AA-PAY-02); returns the reply."""
+    payment_id = placed["payments"][0]["id"]
+    return api.post(f"/brands/{brand}/payments/{payment_id}/challenge", {"answer": answer}, now=now)
+
+
+def staff_move(api, brand: str, team: str, number: str, move: str, *, now: datetime, body: dict | None = None):
+    """A back-office move on an order: confirm, prepare, ship, deliver, cancel…"""
+    if move == "ship" and body is None:
+        body = {"tracking_number": "TRACK123456FR"}
+    return api.post(f"/staff/brands/{brand}/orders/{number}/{move}", body, token=team, now=now)

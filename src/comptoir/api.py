@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from comptoir.accounts.api import router as accounts_router
+from comptoir.accounts.staff_api import router as staff_accounts_router
 from comptoir.brands.api import router as brands_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
@@ -22,6 +23,7 @@ from comptoir.core.http import request_language
 from comptoir.core.messages import render_message
 from comptoir.orders.api import router as orders_router
 from comptoir.orders.staff_api import router as staff_router
+from comptoir.payments.gateway import GatewayError
 from comptoir.payments.api import router as payments_router
 from comptoir.shipping.api import router as shipping_router
 
@@ -40,7 +42,7 @@ api = NinjaAPI(
 )
 
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
-               orders_router, payments_router, staff_router):
+               orders_router, payments_router, staff_router, staff_accounts_router):
     api.add_router("", router)
 
 
@@ -83,6 +85,12 @@ def http_error(request, error: HttpError):
     )
     return _body(request, code, error.status_code if error.status_code < 500 else 400,
                  params={"fields": "body", "thing": "resource"})
+
+
+@api.exception_handler(GatewayError)
+def gateway_error(request, error: GatewayError):
+    logger.warning("payment gateway refused an operation: %s", error)
+    return _body(request, "payment_operation_refused", 409, params={"reason": getattr(error, "code", "")})
 
 
 @api.exception_handler(Exception)

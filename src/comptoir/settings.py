@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "comptoir.shipping",
     "comptoir.notifications",
     "comptoir.care",
+    "comptoir.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.core.clock.RequestClockMiddleware",
 ]
+# Benchmarks read the SQL statements each request ran from a response header (off by default).
+QUERY_COUNT_HEADER = os.environ.get("COMPTOIR_QUERY_COUNT_HEADER") == "1"
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "comptoir.core.query_count.QueryCountMiddleware")
 
 ROOT_URLCONF = "comptoir.urls"
 WSGI_APPLICATION = "comptoir.wsgi.application"

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 
 from comptoir.accounts.models import ADDRESS_FIELDS, Address, ApiToken, Customer, PasswordResetToken
 from comptoir.brands.models import Brand
@@ -182,3 +183,11 @@ def reset_password(brand: Brand, *, token: str, new_password: str, now: datetime
         reset.customer.save(update_fields=["password"])
         reset.used_at = now
         reset.save(update_fields=["used_at"])
+
+
+def find_customers(brand: Brand, *, first_name: str, last_name: str, limit: int = 20) -> list[Customer]:
+    """Accounts whose names match, case-insensitively, with their order count (OG-ACC-05)."""
+    customers = Customer.objects.filter(brand=brand, is_active=True, last_name__iexact=last_name.strip())
+    if first_name.strip():
+        customers = customers.filter(first_name__iexact=first_name.strip())
+    return list(customers.annotate(order_count=Count("orders")).order_by("last_name", "first_name")[:limit])

@@ -53,6 +53,10 @@ MESSAGES = {
         "en": "The time to complete this payment has run out; the order was released. Please order again.",
         "fr": "Le délai pour finaliser ce paiement est dépassé ; la commande a été libérée. Veuillez recommander.",
     },
+    "payment_operation_refused": {
+        "en": "The payment provider refused this operation ({reason}). Nothing was moved.",
+        "fr": "Le prestataire de paiement a refusé cette opération ({reason}). Aucun montant n'a bougé.",
+    },
     "invalid_webhook_signature": {
         "en": "Webhook signature invalid.",
         "fr": "Signature du webhook invalide.",
