@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from comptoir.accounts.api import router as accounts_router
 from comptoir.accounts.staff_api import router as staff_accounts_router
 from comptoir.brands.api import router as brands_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.http import request_language
 from comptoir.core.messages import render_message
 from comptoir.orders.api import router as orders_router
@@ -29,7 +30,41 @@ from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger("comptoir.api")
 
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object: `[]`, `42` or `null` are refused (HTTP 400
+    invalid_input) instead of reading as an empty body whose fields all take their defaults.
+
+    A NUL character is refused in the body and the query string: PostgreSQL cannot store it in a
+    text or JSON column, so it would otherwise fail deep in a query as a 500.
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        if _holds_nul(data):
+            raise ValueError("the request body holds a NUL character")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        if any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data):
+            raise HttpError(400, "the query string holds a NUL character")
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(map(_holds_nul, value))
+    return False
+
+
 api = NinjaAPI(
+    parser=ObjectBodyParser(),
     title="Comptoir API",
     version="1.0",
     description=(
@@ -44,6 +79,18 @@ api = NinjaAPI(
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router):
     api.add_router("", router)
+
+# Added after every other router, so that it only catches what no endpoint matched: an unknown /api/
+# path answers a typed 404 like every other error, not Django's HTML page.
+unknown_router = Router()
+
+
+@unknown_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+def unknown_endpoint(request, rest: str):
+    raise NotFound("not_found", thing="endpoint")
+
+
+api.add_router("", unknown_router)
 
 
 def _body(request, code: str, status: int, rule: str | None = None, **extra):
@@ -95,6 +142,11 @@ def gateway_error(request, error: GatewayError):
 
 @api.exception_handler(Exception)
 def unexpected(request, error: Exception):
+    if isinstance(error, DataError):
+        # Input the database cannot hold (a NUL character in a path segment or header, a value out of
+        # a column's range) that no schema caught: the caller's input, not our failure.
+        logger.warning("input refused by the database on %s %s: %s", request.method, request.path, error)
+        return _body(request, "invalid_input", 422, params={"fields": "input"})
     if isinstance(error, (OperationalError, InterfaceError)):
         logger.warning("database unavailable: %s", error)
         response = _body(request, "service_unavailable", 503)

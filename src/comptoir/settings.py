@@ -98,6 +98,10 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name or str(VAR_DIR / "comptoir.sqlite3"),
+            # Keep the connection across requests: reopening one per request re-reads the schema,
+            # reruns the PRAGMAs and, when it was the last one, checkpoints and deletes the WAL file.
+            "CONN_MAX_AGE": int(os.environ.get("COMPTOIR_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked" (see design.md).
                 "transaction_mode": "IMMEDIATE",

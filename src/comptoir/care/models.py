@@ -15,6 +15,8 @@ class FaqEntry(models.Model):
 
     class Meta:
         ordering = ["brand", "position"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
         constraints = [models.UniqueConstraint(fields=["brand", "key"], name="unique_faq_key_per_brand")]
 
     def __str__(self) -> str:

@@ -111,11 +111,17 @@ def checkout(request, slug: str, cart_id: UUID, payload: CheckoutIn):
         language=payload.language or request_language(request, brand.policy_object.default_language),
     )
     placement = services.place_order(brand, cart_id, details, customer=customer, idempotency_key=key, now=request.now)
-    return Status(200 if placement.replayed else 201, order_out(placement.order, placement.order.language))
+    if placement.replayed:
+        return Status(200, order_out(placement.order, placement.order.language))
+    # A just-placed order has the lines this call wrote, no shipment and one payment: no query needed.
+    return Status(201, order_out(placement.order, placement.order.language, lines=placement.lines, shipments=[],
+                                 payments=[placement.payment]))
 
 
 def cart_out(cart: Cart, language: str) -> dict:
-    variants = variants_by_sku(cart.brand, [line["sku"] for line in cart.lines]) if cart.lines else {}
+    variants = getattr(cart, "loaded_variants", None)
+    if variants is None or any(line["sku"] not in variants for line in cart.lines):
+        variants = variants_by_sku(cart.brand, [line["sku"] for line in cart.lines]) if cart.lines else {}
     lines = [
         {
             "sku": line["sku"], "quantity": line["quantity"],

@@ -18,6 +18,7 @@ from comptoir.checkout.pricing import quote
 from comptoir.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PaymentRefused
 from comptoir.orders import states
 from comptoir.orders.models import Order, OrderEvent, OrderLine
+from comptoir.orders.queries import with_details
 from comptoir.orders.services import apply_payment_outcome, lock_order
 from comptoir.payments import services as payments
 from comptoir.payments.gateway import CardDetails, card_network_of
@@ -47,9 +48,12 @@ class CheckoutDetails:
 
 @dataclass(frozen=True)
 class Placement:
+    """The placed order; `lines` are its lines when this call wrote them (None on a replay)."""
+
     order: Order
     payment: Payment | None
     replayed: bool
+    lines: list[OrderLine] | None = None
 
 
 def _check_lines(lines: list[tuple[str, int]]) -> None:
@@ -63,11 +67,12 @@ def _check_lines(lines: list[tuple[str, int]]) -> None:
 def create_cart(brand: Brand, *, customer: Customer | None, lines: list[tuple[str, int]], now: datetime) -> Cart:
     _check_lines(lines)
     merged = _merge([], lines)
-    if merged:
-        variants = variants_by_sku(brand, [line["sku"] for line in merged])
-        for line in merged:
-            check_purchasable(variants[line["sku"]], line["quantity"])
-    return Cart.objects.create(brand=brand, customer=customer, lines=merged, created_at=now, updated_at=now)
+    variants = variants_by_sku(brand, [line["sku"] for line in merged]) if merged else {}
+    for line in merged:
+        check_purchasable(variants[line["sku"]], line["quantity"])
+    cart = Cart.objects.create(brand=brand, customer=customer, lines=merged, created_at=now, updated_at=now)
+    cart.loaded_variants = variants  # rendering the cart needs them: no second query
+    return cart
 
 
 def get_cart(brand: Brand, cart_id, *, customer: Customer | None) -> Cart:
@@ -143,7 +148,7 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
         raise NotAuthenticated("account_required", rule="OG-ACC-01")
     cart = get_cart(brand, cart_id, customer=customer)
     if cart.status != Cart.OPEN:
-        raise Conflict("cart_already_ordered")
+        return _replay_or_refuse(brand, idempotency_key, customer)
     if not cart.lines:
         raise InvalidInput("cart_empty")
     email = normalise_email(details.email or (customer.email if customer else ""))
@@ -192,6 +197,10 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
     ]
     try:
         with transaction.atomic():
+            # Claim the cart first: two checkouts of one cart (a double click with two keys) cannot
+            # both place an order; the loser waits for the winner's row lock, then sees it ordered.
+            if not Cart.objects.filter(pk=cart.pk, status=Cart.OPEN).update(status=Cart.ORDERED, updated_at=now):
+                return _replay_or_refuse(brand, idempotency_key, customer)
             reserve_stock({variants[p.sku].id: p.quantity for p in priced.lines},
                           {v.id: v for v in variants.values()})
             order.save(force_insert=True)
@@ -220,22 +229,29 @@ def _take_payment(order: Order, payment: Payment, card: CardDetails | None, *, l
     with transaction.atomic():
         locked = lock_order(order.pk)
         locked.brand = order.brand
-        apply_payment_outcome(locked, payment, result, actor=_actor(customer), now=now)
-        if result.status != "refused":
-            Cart.objects.filter(pk=order.cart_id).update(status=Cart.ORDERED, updated_at=now)
+        apply_payment_outcome(locked, payment, result, actor=_actor(customer), now=now, lines=lines)
     if result.status == "refused":
         raise PaymentRefused(result.refusal_code or "payment_refused", rule="AL-PAY-06")
-    return Placement(locked, payment, replayed=False)
+    return Placement(locked, payment, replayed=False, lines=lines)
+
+
+def _replay_or_refuse(brand: Brand, key: str, customer: Customer | None) -> Placement:
+    """The cart was ordered meanwhile: by this very request's key racing us (replay), or by another."""
+    existing = _placed_with_key(brand, key, customer)
+    if existing is None:
+        raise Conflict("cart_already_ordered")
+    return existing
 
 
 def _placed_with_key(brand: Brand, key: str, customer: Customer | None) -> Placement | None:
-    order = Order.objects.filter(brand=brand, checkout_key=key).first()
+    order = with_details(Order.objects.filter(brand=brand, checkout_key=key)).first()
     if order is None:
         return None
     if order.customer_id != (customer.id if customer else None):
         raise Conflict("idempotency_key_reused")
     order.brand = brand
-    return Placement(order, order.payments.order_by("-created_at").first(), replayed=True)
+    payments_made = sorted(order.payments.all(), key=lambda p: p.created_at)
+    return Placement(order, payments_made[-1] if payments_made else None, replayed=True)
 
 
 def _new_order_number(prefix: str) -> str:

@@ -54,6 +54,7 @@ class IllegalTransition(Conflict):
     """A move the state machine of `thing` does not allow from `state`."""
 
     def __init__(self, thing: str, state: str, move: str, *, rule: str | None = None):
-        super().__init__("illegal_transition", rule=rule, thing=thing, state=state, move=move)
+        super().__init__("illegal_transition", rule=rule, thing=thing, state=state.replace("_", " "),
+                         move=move.replace("_", " "))
         self.state = state
         self.move = move

@@ -13,8 +13,8 @@ from django.apps import apps
 
 MESSAGES = {
     "illegal_transition": {
-        "en": "This {thing} is {state}: it cannot be {move}.",
-        "fr": "Ce {thing} est à l'état « {state} » : l'action « {move} » est impossible.",
+        "en": "This {thing} is {state}: “{move}” is not possible from there.",
+        "fr": "Élément « {thing} » à l'état « {state} » : l'action « {move} » est impossible.",
     },
     "invalid_input": {
         "en": "Some fields are missing or invalid: {fields}.",

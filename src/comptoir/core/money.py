@@ -89,13 +89,19 @@ class Money:
 
     def format(self, language: str) -> str:
         """The amount as a shopper reads it: "€12.50" in English, "12,50 €" in French."""
-        return format_currency(self.to_decimal(), self.currency, locale=_LOCALES.get(language, "en_GB"))
+        return _formatted(self.amount, self.currency, _LOCALES.get(language, "en_GB"))
 
     def __str__(self) -> str:
         return f"{self.to_decimal()} {self.currency}"
 
 
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+@lru_cache(maxsize=4096)
+def _formatted(amount: int, currency: str, locale: str) -> str:
+    # Babel takes ~0.1 ms per call and a page shows the same few prices again and again.
+    return format_currency(Money(amount, currency).to_decimal(), currency, locale=locale)
 
 
 def net_of_vat(amount_including_vat: int, vat_rate_basis_points: int) -> int:

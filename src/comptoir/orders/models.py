@@ -82,6 +82,9 @@ class OrderLine(models.Model):
         ordering = ["order", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
 
 class OrderEvent(models.Model):
     """An append-only log: status transitions, payments, shipping, changes, with actor and time."""

@@ -82,8 +82,12 @@ class OrderPage(Schema):
     results: list[OrderOut]
 
 
-def order_out(order: Order, language: str) -> dict:
-    """The order as JSON; expects lines, shipments and payments prefetched (or loads them)."""
+def order_out(order: Order, language: str, *, lines=None, shipments=None, payments=None) -> dict:
+    """The order as JSON; expects lines, shipments and payments prefetched (or loads them), unless the
+    caller already holds them (a just-placed order) and passes them."""
+    lines = order.lines.all() if lines is None else lines
+    shipments = order.shipments.all() if shipments is None else shipments
+    payments = order.payments.all() if payments is None else payments
     return {
         "number": order.number, "status": order.status, "status_label": status_label(order.status, language),
         "email": order.email, "language": order.language, "placed_at": order.placed_at,
@@ -103,14 +107,14 @@ def order_out(order: Order, language: str) -> dict:
                 "unit_price_minor": line.unit_price_minor, "total_minor": line.total_minor,
                 "ships_on": line.ships_on, "shipped": line.shipment_id is not None,
             }
-            for line in order.lines.all()
+            for line in lines
         ],
         "shipments": [
             {
                 "id": str(s.id), "carrier": s.carrier, "tracking_number": s.tracking_number,
                 "tracking_url": s.tracking_url, "shipped_at": s.shipped_at, "delivered_at": s.delivered_at,
             }
-            for s in order.shipments.all()
+            for s in shipments
         ],
         "payments": [
             {
@@ -118,6 +122,6 @@ def order_out(order: Order, language: str) -> dict:
                 "card_network": p.card_network, "card_last4": p.card_last4, "refusal_code": p.refusal_code,
                 "challenge": p.challenge,
             }
-            for p in order.payments.all()
+            for p in payments
         ],
     }

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from comptoir.brands.models import Brand
 from comptoir.catalog.services import check_purchasable, release_stock, reserve_stock, variants_by_sku
+from comptoir.checkout.models import Cart
 from comptoir.core.errors import Conflict, InvalidInput, NotFound, PaymentRefused
 from comptoir.orders import states
 from comptoir.orders.emails import notify_order
@@ -52,36 +53,46 @@ def set_promise(order: Order, at: datetime) -> None:
     order.delivery_latest_on = promise.delivery_latest
 
 
-def _confirm(order: Order, *, actor: str, now: datetime) -> None:
+def _confirm(order: Order, *, actor: str, now: datetime, lines=None) -> None:
     move(order, "confirm", actor=actor, now=now)
     order.confirmed_at = now
     if order.brand.policy_object.dispatch.counts_from == "confirmation":
         set_promise(order, now)
-    notify_order(order, "order_confirmed", now=now)
+    notify_order(order, "order_confirmed", now=now, lines=lines)
+
+
+def _reopen_cart(order: Order, now: datetime) -> None:
+    """An order that failed its payment gives its cart back, so the shopper can try again."""
+    if order.cart_id:
+        Cart.objects.filter(pk=order.cart_id, status=Cart.ORDERED).update(status=Cart.OPEN, updated_at=now)
 
 
 def apply_payment_outcome(order: Order, payment: Payment, result: GatewayResult, *, actor: str,
-                          now: datetime) -> None:
-    """Record a gateway outcome and move the order on (inside a transaction, order row locked)."""
+                          now: datetime, lines=None) -> None:
+    """Record a gateway outcome and move the order on (inside a transaction, order row locked).
+
+    `lines` are the order's lines when the caller holds them (placement), sparing the e-mail a query.
+    """
     payments.record_result(payment, result, key=f"{payment.id}:{result.status}:{result.psp_reference}", now=now)
     policy = order.brand.policy_object
     if result.status in ("authorised", "captured"):
         if order.status == states.AWAITING_PAYMENT:
             if policy.orders.confirmation == "automatic":
-                _confirm(order, actor=actor, now=now)
+                _confirm(order, actor=actor, now=now, lines=lines)
             else:
                 move(order, "await_confirmation", actor=actor, now=now)
-                notify_order(order, "order_received", now=now)
+                notify_order(order, "order_received", now=now, lines=lines)
         order.payment_due_by = None
     elif result.status == "card_registered":
         move(order, "await_confirmation", actor=actor, now=now)
         order.payment_due_by = None
-        notify_order(order, "order_received", now=now)
+        notify_order(order, "order_received", now=now, lines=lines)
     elif result.status == "requires_action":
         order.payment_due_by = now + timedelta(minutes=policy.orders.payment_step_timeout_minutes)
     elif result.status == "refused":
         move(order, "fail_payment", actor=actor, now=now, data={"refusal_code": result.refusal_code})
         release_stock(_quantities(order))
+        _reopen_cart(order, now)
         order.payment_due_by = None
     order.save()
 
@@ -91,10 +102,14 @@ def complete_payment_step(brand: Brand, payment_id, *, answer: str, actor: str, 
     payment = Payment.objects.select_related("order__brand").filter(pk=payment_id, order__brand=brand).first()
     if payment is None:
         raise NotFound("not_found", thing="payment")
+    # An order no longer awaiting payment (its step expired, it was cancelled) takes no late answer:
+    # the stock went back, so completing the step would charge for an order that will not ship.
+    if payment.order.status != states.AWAITING_PAYMENT or (
+        payment.order.payment_due_by and now > payment.order.payment_due_by
+    ):
+        raise Conflict("payment_step_expired")
     if payment.status != "requires_action":
         raise Conflict("payment_step_not_pending")
-    if payment.order.payment_due_by and now > payment.order.payment_due_by:
-        raise Conflict("payment_step_expired")
     result = payments.complete_step(payment, answer=answer, now=now)
     with transaction.atomic():
         order = lock_order(payment.order_id)
@@ -117,7 +132,11 @@ def expire_payment_steps(now: datetime) -> int:
                 continue
             move(order, "fail_payment", actor="system", now=now, data={"reason": "payment_step_expired"})
             order.payment_due_by = None
+            for payment in Payment.objects.select_for_update().filter(order=order, status="requires_action"):
+                expired_step = GatewayResult("refused", payment.psp_reference, 0, refusal_code="payment_step_expired")
+                payments.record_result(payment, expired_step, key=f"{payment.id}:step_expired", now=now)
             release_stock(_quantities(order))
+            _reopen_cart(order, now)
             order.save()
             expired += 1
     return expired

@@ -32,6 +32,9 @@ class Payment(models.Model):
         ordering = ["created_at"]
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="payment_amount_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.status} {self.amount_minor} {self.currency}"
+
 
 class PaymentEntry(models.Model):
     KINDS = [(code, code) for code in ("authorisation", "capture", "refund", "void", "refusal")]

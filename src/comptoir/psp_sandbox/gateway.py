@@ -314,11 +314,14 @@ def approve(payment: SandboxTransaction, now: datetime):
         record_change(payment, Status.CARD_REGISTERED, "card.registered", 0, now)
         return payment, result_of(payment, "card_registered", 0), 0
     payment.amount_authorised_minor = amount_minor
-    record_change(payment, Status.AUTHORISED, "payment.authorised", amount_minor, now)
     if not payment.capture_requested:
+        record_change(payment, Status.AUTHORISED, "payment.authorised", amount_minor, now)
         return payment, result_of(payment, "authorised", amount_minor), amount_minor
+    # A sale: both events are told, as a real PSP does, but the row is written once.
+    payment.status = Status.AUTHORISED
+    authorised = event_payload(payment, "payment.authorised", amount_minor, now)
     payment.amount_captured_minor = amount_minor
-    record_change(payment, Status.CAPTURED, "payment.captured", amount_minor, now)
+    record_change(payment, Status.CAPTURED, "payment.captured", amount_minor, now, earlier=[authorised])
     return payment, result_of(payment, "captured", amount_minor), amount_minor
 
 
@@ -328,15 +331,19 @@ def refuse(payment: SandboxTransaction, refusal_code: str, now: datetime):
     return payment, result_of(payment, Status.REFUSED, payment.amount_requested_minor, refusal_code), 0
 
 
-def record_change(payment: SandboxTransaction, status: str, event_type: str, amount_minor: int, now) -> None:
-    """Save the new state of a transaction and append the webhook event telling it."""
+def record_change(payment: SandboxTransaction, status: str, event_type: str, amount_minor: int, now,
+                  earlier: list[dict] = ()) -> None:
+    """Save the new state of a transaction and append the webhook event telling it, after the
+    `earlier` event payloads of intermediate states (one INSERT for all)."""
     payment.status = status
     payment.updated_at = now
     payment.save()
-    SandboxWebhookEvent.objects.create(
-        event_id=new_identifier("evt_"), transaction=payment, type=event_type,
-        payload=event_payload(payment, event_type, amount_minor, now), created_at=now,
-    )
+    payloads = [*earlier, event_payload(payment, event_type, amount_minor, now)]
+    SandboxWebhookEvent.objects.bulk_create([
+        SandboxWebhookEvent(event_id=new_identifier("evt_"), transaction=payment, type=payload["type"],
+                            payload=payload, created_at=now)
+        for payload in payloads
+    ])
 
 
 def event_payload(payment: SandboxTransaction, event_type: str, amount_minor: int, now) -> dict:

@@ -17,3 +17,6 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["order", "shipped_at"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}".strip()
