@@ -227,7 +227,10 @@ def _postgres_backends(table, database: str | None) -> set[int]:
                 title = f.read().replace(b"\0", b" ").decode(errors="replace").split()
         except OSError:
             continue
-        if len(title) >= 3 and title[0] == "postgres:" and title[2] == database:
+        words = title[1:] if title[:1] == ["postgres:"] else []
+        if words and words[0].endswith(":"):  # Debian adds the cluster: "postgres: 15/main: user db …"
+            words = words[1:]
+        if len(words) >= 2 and words[1] == database:
             found.add(pid)
     return found
 
