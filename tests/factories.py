@@ -51,11 +51,12 @@ def cart(api, brand: str, lines: list[tuple[str, int]], *, now: datetime, token:
     return reply["id"]
 
 
-def checkout(api, brand: str, cart_id: str, *, now: datetime, method: str, address: dict = PARIS,
-             card: dict | None = VISA, payment_method: str = "card", token: str | None = None,
-             email: str = "guest@example.com", key: str | None = None, language: str = "en"):
+def checkout(api, brand: str, cart_id: str, *, now: datetime, method: str | None, address: dict = PARIS,
+             card: dict | None = VISA, payment_method: str | None = "card", token: str | None = None,
+             email: str = "guest@example.com", key: str | None = None, language: str = "en",
+             codes: list[str] | None = None):
     body = {"email": email, "shipping_address": address, "shipping_method": method,
-            "payment": {"method": payment_method, "card": card}, "language": language}
+            "payment": {"method": payment_method, "card": card}, "language": language, "codes": codes or []}
     return api.post(f"/brands/{brand}/carts/{cart_id}/checkout", body, now=now, token=token,
                     key=key or f"checkout-{next(_counter)}")
 

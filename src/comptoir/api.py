@@ -20,6 +20,8 @@ from comptoir.brands.api import router as brands_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.discounts.api import router as discounts_router
+from comptoir.giftcards.api import router as giftcards_router
 from comptoir.core.http import request_language
 from comptoir.core.messages import render_message
 from comptoir.orders.api import router as orders_router
@@ -77,7 +79,8 @@ api = NinjaAPI(
 )
 
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
-               orders_router, payments_router, staff_router, staff_accounts_router):
+               orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
+               discounts_router):
     api.add_router("", router)
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/

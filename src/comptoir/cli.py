@@ -71,6 +71,7 @@ def brands_list(args) -> int:
 def demo_setup(args) -> int:
     """Migrate, load the bundled brands, create one shopper and one staff login per brand."""
     from comptoir.brands.demo import create_demo_accounts
+    from comptoir.discounts.demo import create_demo_discounts
     from comptoir.brands.presets import bundled_preset_folders, load_preset, read_preset
 
     migrate(args)
@@ -80,6 +81,7 @@ def demo_setup(args) -> int:
         brand = load_preset(folder, now=now)
         preset = read_preset(folder)
         logins = create_demo_accounts(brand, preset.demo, now=now) if preset.demo else []
+        create_demo_discounts(brand, now)
         print(f"  {brand.name} ({brand.slug})")
         for line in logins:
             print(f"    {line}")

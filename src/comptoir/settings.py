@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "comptoir.psp_sandbox",
     "comptoir.shipping",
     "comptoir.notifications",
+    "comptoir.giftcards",
+    "comptoir.discounts",
+    "comptoir.invoices",
     "comptoir.care",
     "comptoir.web",
 ]

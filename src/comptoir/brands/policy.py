@@ -208,11 +208,60 @@ PaymentMethodCode = Literal[
 CardNetwork = Literal["cb", "visa", "mastercard", "amex"]
 
 
+ReductionKind = Literal["discount_code", "gift_card", "credit_note", "loyalty_voucher"]
+
+
+class BankTransferPolicy(Schema):
+    """AA-PAY-03: the order number is the transfer reference; nothing ships before the money arrives."""
+
+    account_holder: str
+    iban: str
+    bic: str
+    # An unpaid transfer order expires (and frees its stock) after this many days.
+    pay_within_days: int = Field(default=7, ge=1, le=60)
+
+
+class InstalmentsPolicy(Schema):
+    """AL-PAY-01 "payment in 3 instalments": the first at order, the others every `interval_days`."""
+
+    count: int = Field(default=3, ge=2, le=12)
+    interval_days: int = Field(default=30, ge=1)
+    # A failed instalment is retried after this delay, then escalated to customer care.
+    retry_after_days: int = Field(default=3, ge=1)
+    max_attempts: int = Field(default=3, ge=1)
+
+
+class StoredValuePolicy(Schema):
+    # AL-RFD-01: "The credit note is valid for 1 year from the date of issue."
+    credit_note_validity_days: int = Field(default=365, ge=1)
+    gift_card_validity_days: int = Field(default=365, ge=1)
+
+
+class ReductionsPolicy(Schema):
+    """Which reductions one order may combine (AL-PAY-07, AL-LOY-05). Pairs not listed cannot combine."""
+
+    combinable: list[tuple[ReductionKind, ReductionKind]] = [
+        ("discount_code", "gift_card"), ("discount_code", "credit_note"), ("gift_card", "gift_card"),
+        ("gift_card", "credit_note"), ("credit_note", "credit_note"),
+    ]
+    max_discount_codes_per_order: int = Field(default=1, ge=0)
+
+
 class PaymentsPolicy(Schema):
     methods: list[PaymentMethodCode] = Field(min_length=1)
     card_networks: list[CardNetwork] = []
     # AA-PAY-02: the bank confirms the cardholder (3-D Secure) before payment completes.
     three_d_secure: Literal["always", "when_issuer_asks"] = "when_issuer_asks"
+    bank_transfer: BankTransferPolicy | None = None
+    instalments: InstalmentsPolicy = InstalmentsPolicy()
+    stored_value: StoredValuePolicy = StoredValuePolicy()
+    reductions: ReductionsPolicy = ReductionsPolicy()
+
+    @model_validator(mode="after")
+    def _bank_details(self):
+        if "bank_transfer" in self.methods and self.bank_transfer is None:
+            raise ValueError("payments.bank_transfer (account details) is required when bank_transfer is accepted")
+        return self
 
 
 class BrandPolicy(Schema):
@@ -299,6 +348,8 @@ class CatalogProduct(Schema):
     size_guide: dict[str, str] = {}  # size -> measurements (AL-STK-04)
     # AL-STK-02: a pre-order product ships on this planned date, shown on the product sheet.
     preorder_ships_on: date | None = None
+    # An e-gift card (AL-PAY-01): buying it issues a card whose code is e-mailed; not shipped, no VAT.
+    is_gift_card: bool = False
     variants: list[CatalogVariant] = Field(min_length=1)
 
 

@@ -124,6 +124,7 @@ def _load_catalog(brand: Brand, catalog: CatalogFile) -> None:
                 "price_minor": item.price_minor,
                 "size_guide": item.size_guide,
                 "preorder_ships_on": item.preorder_ships_on,
+                "is_gift_card": item.is_gift_card,
                 "position": position,
                 "is_active": True,
             },

@@ -1,4 +1,4 @@
-"""Help-center content: the brand's FAQ entries, loaded from its preset."""
+"""Help-center content (the brand's FAQ entries, loaded from its preset) and customer-care cases."""
 
 from django.db import models
 
@@ -21,3 +21,29 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question.get("en", self.key)
+
+
+class Case(models.Model):
+    """A customer-care case: something staff must look at for a shopper (a failed scheduled payment, a
+    transfer to send back, later the help-center requests). Minimal for now; the help-center issue grows it."""
+
+    OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
+    STATUSES = [(code, code) for code in (OPEN, ANSWERED, CLOSED)]
+
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="cases")
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    customer = models.ForeignKey(
+        "accounts.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=40)  # "payment_failed", "transfer_refund_due", …
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=STATUSES, default=OPEN)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["brand", "status", "created_at"], name="case_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}"

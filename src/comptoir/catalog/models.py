@@ -31,6 +31,8 @@ class Product(models.Model):
     size_guide = models.JSONField(default=dict)
     # AL-STK-02: a pre-order product ships on its planned date, shown on the product sheet.
     preorder_ships_on = models.DateField(null=True, blank=True)
+    # An e-gift card: buying it issues a card whose code is e-mailed; it is not shipped and bears no VAT.
+    is_gift_card = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 

@@ -41,7 +41,7 @@ def variants_by_sku(brand: Brand, skus: list[str]) -> dict[str, Variant]:
     found = {
         variant.sku: variant
         for variant in Variant.objects.filter(brand=brand, sku__in=set(skus), product__is_active=True)
-        .select_related("product")
+        .select_related("product__category")
     }
     for sku in skus:
         if sku not in found:

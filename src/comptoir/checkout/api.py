@@ -12,7 +12,7 @@ from comptoir.accounts.api import AddressIn
 from comptoir.accounts.auth import optional_shopper
 from comptoir.brands.services import get_brand
 from comptoir.catalog.services import variants_by_sku
-from comptoir.checkout import services
+from comptoir.checkout import placement, services
 from comptoir.checkout.models import Cart
 from comptoir.core.http import idempotency_key, request_language
 from comptoir.orders.schemas import PlacedOrderOut, order_out
@@ -57,8 +57,8 @@ class CardIn(Schema):
 
 
 class PaymentIn(Schema):
-    method: Literal["card", "paypal", "bank_transfer", "instalments_3", "deferred_15", "deferred_30",
-                    "gift_card", "credit_note"]
+    method: Literal["card", "paypal", "bank_transfer", "instalments_3", "deferred_15", "deferred_30"] | None = Field(
+        default=None, description="Pays what gift cards and credit notes leave; not needed when they cover all")
     card: CardIn | None = None
 
 
@@ -66,8 +66,9 @@ class CheckoutIn(Schema):
     email: str = Field(default="", max_length=254)
     shipping_address: AddressIn
     billing_address: AddressIn | None = None
-    shipping_method: str = Field(max_length=40)
-    payment: PaymentIn
+    shipping_method: str | None = Field(default=None, max_length=40, description="Not needed for e-gift cards only")
+    payment: PaymentIn = PaymentIn()
+    codes: list[str] = Field(default=[], max_length=5, description='The "Discount code or gift card" field (AL-PAY-07)')
     language: Literal["en", "fr"] | None = None
 
 
@@ -102,20 +103,21 @@ def checkout(request, slug: str, cart_id: UUID, payload: CheckoutIn):
     key = idempotency_key(request)
     customer = optional_shopper(request, brand)
     card = payload.payment.card
-    details = services.CheckoutDetails(
+    details = placement.CheckoutDetails(
         email=payload.email, shipping_address=payload.shipping_address.dict(),
         billing_address=payload.billing_address.dict() if payload.billing_address else None,
         shipping_method=payload.shipping_method, payment_method=payload.payment.method,
         card=CardDetails(number=card.number.replace(" ", ""), expiry_month=card.expiry_month,
                          expiry_year=card.expiry_year, cvc=card.cvc, holder=card.holder) if card else None,
         language=payload.language or request_language(request, brand.policy_object.default_language),
+        codes=tuple(code[:40] for code in payload.codes),
     )
-    placement = services.place_order(brand, cart_id, details, customer=customer, idempotency_key=key, now=request.now)
-    if placement.replayed:
-        return Status(200, order_out(placement.order, placement.order.language))
-    # A just-placed order has the lines this call wrote, no shipment and one payment: no query needed.
-    return Status(201, order_out(placement.order, placement.order.language, lines=placement.lines, shipments=[],
-                                 payments=[placement.payment]))
+    placed = placement.place_order(brand, cart_id, details, customer=customer, idempotency_key=key, now=request.now)
+    if placed.replayed:
+        return Status(200, order_out(placed.order, placed.order.language))
+    # A just-placed order has the lines and payments this call wrote and no shipment: no query needed.
+    return Status(201, order_out(placed.order, placed.order.language, lines=placed.lines, shipments=[],
+                                 payments=placed.payments))
 
 
 def cart_out(cart: Cart, language: str) -> dict:

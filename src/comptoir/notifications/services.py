@@ -23,6 +23,7 @@ formatted in the recipient's language. Any key may be missing; templates then le
     reason:    a sentence                                  # order_refused, order_cancelled
     reset_url, expires_in_hours                            # password_reset (no order)
     action_url                                             # payment_action_required
+    card:      {"kind", "amount", "code", "valid_until"}      # gift_card_issued ("order" when bought or refunded)
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ TEMPLATES = (
     "pickup_ready",
     "password_reset",
     "payment_action_required",
+    "gift_card_issued",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"

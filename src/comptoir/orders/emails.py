@@ -39,7 +39,7 @@ def order_context(order: Order, *, lines=None) -> dict:
     language = order.language
     brand = order.brand
     policy = brand.policy_object
-    method = policy.shipping_method(order.shipping_method)
+    method = policy.shipping_method(order.shipping_method) if order.shipping_method else None
 
     def money(amount: int) -> str:
         return Money(amount, order.currency).format(language)
@@ -78,6 +78,7 @@ def order_context(order: Order, *, lines=None) -> dict:
                 for line in lines
             ],
             "subtotal": money(order.subtotal_minor),
+            "discount": money(order.discount_minor) if order.discount_minor else "",
             "shipping": money(order.shipping_minor),
             "total": money(order.total_minor),
             "tax_note": tax_note,

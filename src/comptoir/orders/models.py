@@ -21,15 +21,16 @@ class Order(models.Model):
     language = models.CharField(max_length=2)
     status = models.CharField(max_length=24, choices=STATUS_CHOICES)
     currency = models.CharField(max_length=3)
-    subtotal_minor = models.IntegerField()
+    subtotal_minor = models.IntegerField()  # before discounts
+    discount_minor = models.IntegerField(default=0)
     shipping_minor = models.IntegerField()
     vat_minor = models.IntegerField()  # VAT included in the total (0 for exports net of VAT)
     total_minor = models.IntegerField()
     prices_include_vat = models.BooleanField()
-    shipping_method = models.CharField(max_length=40)
+    shipping_method = models.CharField(max_length=40, blank=True)  # empty: e-gift cards only
     shipping_address = models.JSONField()
     billing_address = models.JSONField()
-    payment_method = models.CharField(max_length=20)
+    payment_method = models.CharField(max_length=20, blank=True)  # the main method; empty if gift cards paid all
     placed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The dispatch promised for the first parcel, and the delivery window (OG-ORD-03, AA-ORD-03, AL-ORD-03).
@@ -71,9 +72,12 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price_minor = models.IntegerField()  # as charged (net of VAT for exports)
     vat_rate_basis_points = models.IntegerField()
-    total_minor = models.IntegerField()
+    discount_minor = models.IntegerField(default=0)  # the share of discount codes on this line
+    vat_minor = models.IntegerField(default=0)
+    total_minor = models.IntegerField()  # after discount
+    is_gift_card = models.BooleanField(default=False)
     # The planned dispatch date of this line: pre-order lines ship on their own date (AL-ORD-03).
-    ships_on = models.DateField()
+    ships_on = models.DateField(null=True, blank=True)
     shipment = models.ForeignKey(
         "shipping.Shipment", null=True, blank=True, on_delete=models.SET_NULL, related_name="lines"
     )

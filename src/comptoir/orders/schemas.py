@@ -19,8 +19,11 @@ class OrderLineOut(Schema):
     colour: str
     quantity: int
     unit_price_minor: int
+    discount_minor: int
+    vat_rate_basis_points: int
     total_minor: int
-    ships_on: date
+    is_gift_card: bool
+    ships_on: date | None  # None for e-gift cards
     shipped: bool
 
 
@@ -54,6 +57,7 @@ class OrderOut(Schema):
     confirmed_at: datetime | None
     currency: str
     subtotal_minor: int
+    discount_minor: int
     shipping_minor: int
     vat_minor: int
     total_minor: int
@@ -92,6 +96,7 @@ def order_out(order: Order, language: str, *, lines=None, shipments=None, paymen
         "number": order.number, "status": order.status, "status_label": status_label(order.status, language),
         "email": order.email, "language": order.language, "placed_at": order.placed_at,
         "confirmed_at": order.confirmed_at, "currency": order.currency, "subtotal_minor": order.subtotal_minor,
+        "discount_minor": order.discount_minor,
         "shipping_minor": order.shipping_minor, "vat_minor": order.vat_minor, "total_minor": order.total_minor,
         "total": Money(order.total_minor, order.currency).format(language),
         "prices_include_vat": order.prices_include_vat, "shipping_method": order.shipping_method,
@@ -104,7 +109,9 @@ def order_out(order: Order, language: str, *, lines=None, shipments=None, paymen
                 "id": line.id, "sku": line.sku,
                 "name": line.product_name.get(language) or line.product_name.get("en", line.sku),
                 "size": line.size, "colour": line.colour, "quantity": line.quantity,
-                "unit_price_minor": line.unit_price_minor, "total_minor": line.total_minor,
+                "unit_price_minor": line.unit_price_minor, "discount_minor": line.discount_minor,
+                "vat_rate_basis_points": line.vat_rate_basis_points, "total_minor": line.total_minor,
+                "is_gift_card": line.is_gift_card,
                 "ships_on": line.ships_on, "shipped": line.shipment_id is not None,
             }
             for line in lines

@@ -14,6 +14,8 @@ from comptoir.checkout.models import Cart
 from comptoir.core.errors import Conflict, InvalidInput, NotFound, PaymentRefused
 from comptoir.orders import states
 from comptoir.orders.emails import notify_order
+from comptoir.discounts.services import release_redemptions
+from comptoir.giftcards.services import issue_purchased_gift_cards
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.rules import (
     OrderFacts, check_shopper_cancellation, check_shopper_modification, check_staff_address_change,
@@ -56,9 +58,32 @@ def set_promise(order: Order, at: datetime) -> None:
 def _confirm(order: Order, *, actor: str, now: datetime, lines=None) -> None:
     move(order, "confirm", actor=actor, now=now)
     order.confirmed_at = now
-    if order.brand.policy_object.dispatch.counts_from == "confirmation":
+    if order.brand.policy_object.dispatch.counts_from == "confirmation" and order.shipping_method:
         set_promise(order, now)
     notify_order(order, "order_confirmed", now=now, lines=lines)
+    if issue_purchased_gift_cards(order, now=now) and not order.shipping_method:
+        # Only e-gift cards: their e-mails are the delivery.
+        move(order, "deliver_electronically", actor="system", now=now)
+
+
+def settle_paid_order(order: Order, *, actor: str, now: datetime, lines=None) -> None:
+    """The order's payment is secured (captured, authorised, or covered by gift cards): confirm it,
+    or leave it waiting for the brand's confirmation (OG-ORD-02)."""
+    if order.brand.policy_object.orders.confirmation == "automatic":
+        _confirm(order, actor=actor, now=now, lines=lines)
+    else:
+        move(order, "await_confirmation", actor=actor, now=now)
+        notify_order(order, "order_received", now=now, lines=lines)
+    order.payment_due_by = None
+
+
+def release_order_holds(order: Order, *, reason: str, now: datetime) -> None:
+    """A failed or cancelled order gives everything back: stock, gift card and credit note amounts,
+    discount code uses, authorisations and captures."""
+    release_stock(_quantities(order))
+    for payment in Payment.objects.select_for_update().filter(order=order).order_by("created_at"):
+        payments.release(payment, reason=reason, now=now)
+    release_redemptions(order, now=now)
 
 
 def _reopen_cart(order: Order, now: datetime) -> None:
@@ -77,11 +102,7 @@ def apply_payment_outcome(order: Order, payment: Payment, result: GatewayResult,
     policy = order.brand.policy_object
     if result.status in ("authorised", "captured"):
         if order.status == states.AWAITING_PAYMENT:
-            if policy.orders.confirmation == "automatic":
-                _confirm(order, actor=actor, now=now, lines=lines)
-            else:
-                move(order, "await_confirmation", actor=actor, now=now)
-                notify_order(order, "order_received", now=now, lines=lines)
+            settle_paid_order(order, actor=actor, now=now, lines=lines)
         order.payment_due_by = None
     elif result.status == "card_registered":
         move(order, "await_confirmation", actor=actor, now=now)
@@ -91,7 +112,7 @@ def apply_payment_outcome(order: Order, payment: Payment, result: GatewayResult,
         order.payment_due_by = now + timedelta(minutes=policy.orders.payment_step_timeout_minutes)
     elif result.status == "refused":
         move(order, "fail_payment", actor=actor, now=now, data={"refusal_code": result.refusal_code})
-        release_stock(_quantities(order))
+        release_order_holds(order, reason="payment_refused", now=now)
         _reopen_cart(order, now)
         order.payment_due_by = None
     order.save()
@@ -135,7 +156,7 @@ def expire_payment_steps(now: datetime) -> int:
             for payment in Payment.objects.select_for_update().filter(order=order, status="requires_action"):
                 expired_step = GatewayResult("refused", payment.psp_reference, 0, refusal_code="payment_step_expired")
                 payments.record_result(payment, expired_step, key=f"{payment.id}:step_expired", now=now)
-            release_stock(_quantities(order))
+            release_order_holds(order, reason="payment_step_expired", now=now)
             _reopen_cart(order, now)
             order.save()
             expired += 1
@@ -158,7 +179,7 @@ def confirm_order(order: Order, *, actor: str, now: datetime) -> Order:
             payments.record_result(payment, result, key=f"{payment.id}:preauthorisation", now=now)
             if result.status == "refused":
                 move(order, "refuse", actor=actor, now=now, data={"refusal_code": result.refusal_code})
-                release_stock(_quantities(order))
+                release_order_holds(order, reason="preauthorisation_refused", now=now)
                 notify_order(order, "order_refused", now=now, reason_code="preauthorisation_refused")
                 order.save()
                 return order
@@ -262,10 +283,8 @@ def cancel_order(order: Order, *, by_shopper: bool, actor: str, reason: str, now
     with transaction.atomic():
         order = lock_order(order.pk)
         move(order, "cancel", actor=actor, now=now, data={"reason": reason})
-        release_stock(_quantities(order))
+        release_order_holds(order, reason="cancellation", now=now)
         order.payment_due_by = None
-        for payment in Payment.objects.select_for_update().filter(order=order):
-            payments.release(payment, reason="cancellation", now=now)
         order.save()
         notify_order(order, "order_cancelled", now=now, reason_text=reason)
     return order

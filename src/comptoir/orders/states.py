@@ -35,6 +35,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CONFIRMED, "ship"): SHIPPED,
     (CONFIRMED, "make_ready_for_pickup"): READY_FOR_PICKUP,
     (CONFIRMED, "cancel"): CANCELLED,
+    (CONFIRMED, "deliver_electronically"): DELIVERED,  # e-gift cards only: the e-mail is the delivery
     (PREPARING, "ship_part"): PARTIALLY_SHIPPED,
     (PREPARING, "ship"): SHIPPED,
     (PREPARING, "make_ready_for_pickup"): READY_FOR_PICKUP,

@@ -14,7 +14,9 @@ from django.db.models import Q, Sum
 
 from comptoir.core.errors import PaymentRefused
 from comptoir.payments.gateway import CardDetails, GatewayResult, get_gateway
+from comptoir.payments import stored_value
 from comptoir.payments.models import Payment, PaymentEntry
+from comptoir.payments.rules import STORED_VALUE_METHODS
 
 # Gateway result status -> (ledger entry kind, payment status)
 _RECORDED = {
@@ -41,10 +43,10 @@ class PaymentBalance:
         return self.captured_minor - self.refunded_minor
 
 
-def open_payment(order, *, method: str, now: datetime) -> Payment:
-    """A payment row for the order's total, before any gateway call (inside the placement transaction)."""
+def open_payment(order, *, method: str, amount_minor: int, now: datetime) -> Payment:
+    """A payment row for what the main method pays, before any gateway call (placement transaction)."""
     return Payment.objects.create(
-        order=order, method=method, status="pending", amount_minor=order.total_minor,
+        order=order, method=method, status="pending", amount_minor=amount_minor,
         currency=order.currency, created_at=now, updated_at=now,
     )
 
@@ -145,8 +147,16 @@ def record_capture(payment: Payment, result: GatewayResult, *, key: str, now: da
 
 
 def release(payment: Payment, *, reason: str, now: datetime) -> None:
-    """Give back everything a cancelled order's payment holds: void an authorisation, refund a capture."""
+    """Give back everything a cancelled or failed order's payment holds: void an authorisation,
+    refund a capture, credit a gift card or credit note back."""
     held = balance(payment)
+    if payment.method in STORED_VALUE_METHODS:
+        if held.refundable_minor > 0:
+            stored_value.give_back(payment, amount_minor=held.refundable_minor, reason=reason, now=now)
+            payment.status = "refunded"
+            payment.updated_at = now
+            payment.save(update_fields=["status", "updated_at"])
+        return
     gateway = get_gateway()
     if held.captured_minor == 0 and held.authorised_minor > 0 and not held.voided:
         result = gateway.void(psp_reference=payment.psp_reference, idempotency_key=f"{payment.id}:void", now=now)

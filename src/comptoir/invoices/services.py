@@ -1,0 +1,140 @@
+"""Issuing invoices and credit notes (OG-ORD-06): numbered in the same transaction that writes them.
+
+Locks are taken in one order: the order row, then the sequence row (numbering.next_number). Both
+functions run in the caller's transaction when there is one (else in their own): call them late in
+that transaction, as the brand's sequence row stays locked until it commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from django.db import transaction
+
+from comptoir.core.errors import Conflict, InvalidInput
+from comptoir.invoices.amounts import share
+from comptoir.invoices.models import CREDIT_NOTE, INVOICE, Invoice
+from comptoir.invoices.numbering import next_number
+from comptoir.invoices.snapshot import credit_note_snapshot, invoice_snapshot
+from comptoir.orders.models import Order, OrderEvent
+
+RULE = "OG-ORD-06"
+
+
+def invoice_for_order(order: Order) -> Invoice | None:
+    """The order's invoice, or None before it is issued."""
+    return Invoice.objects.filter(order_id=order.pk, kind=INVOICE).first()
+
+
+def credit_notes_for_order(order: Order) -> list[Invoice]:
+    return list(Invoice.objects.filter(order_id=order.pk, kind=CREDIT_NOTE).order_by("sequence_number"))
+
+
+def _lock(order: Order) -> Order:
+    # `of=("self",)`: lock the order only, not the brand row that select_related joins.
+    return Order.objects.select_for_update(of=("self",)).select_related("brand").get(pk=order.pk)
+
+
+def issue_invoice(order: Order, *, now: datetime) -> Invoice:
+    """The invoice of a confirmed order, issued once: a second call returns the first invoice (OG-ORD-06)."""
+    with transaction.atomic():
+        order = _lock(order)
+        existing = invoice_for_order(order)
+        if existing is not None:
+            return existing
+        if order.confirmed_at is None:
+            raise Conflict("invoice_not_available", rule=RULE)
+        brand = order.brand
+        snapshot = invoice_snapshot(
+            order, list(order.lines.order_by("id")), list(order.payments.order_by("created_at")),
+            brand.policy_object, brand_name=brand.name, now=now,
+        )
+        invoice = _write(order, INVOICE, snapshot, now=now)
+    return invoice
+
+
+def issue_credit_note(order: Order, *, lines: list[tuple[int, int]] | None, shipping_minor: int, reason: str,
+                      now: datetime, idempotency_key: str = "") -> Invoice:
+    """A credit note against the order's invoice for (order line id, quantity) pairs, or for every item not
+    yet credited when `lines` is None, plus `shipping_minor` of shipping as charged. Never credits more
+    than was invoiced; a retry with the same `idempotency_key` returns the first credit note."""
+    with transaction.atomic():
+        order = _lock(order)
+        if idempotency_key:
+            existing = Invoice.objects.filter(brand_id=order.brand_id, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        invoice = invoice_for_order(order)
+        if invoice is None:
+            raise Conflict("invoice_not_available", rule=RULE)
+        credited = _credited(invoice, credit_notes_for_order(order), lines, shipping_minor)
+        if not credited:
+            raise InvalidInput("nothing_to_credit", rule=RULE)
+        brand = order.brand
+        snapshot = credit_note_snapshot(invoice, order, credited, reason, brand.policy_object, brand_name=brand.name,
+                                        now=now)
+        note = _write(order, CREDIT_NOTE, snapshot, now=now, credited_invoice=invoice, idempotency_key=idempotency_key)
+    return note
+
+
+def _credited(invoice: Invoice, previous: list[Invoice], requested: list[tuple[int, int]] | None,
+              shipping_minor: int) -> list[tuple[dict, int, int, int]]:
+    """(invoice line, quantity, amount, VAT) to credit, shipping being the line without an order line id.
+    Never more than the invoice minus earlier credit notes; a line's last units take what is left of its
+    amount and VAT, so crediting in parts gives back exactly what was invoiced."""
+    invoiced = {line["order_line_id"]: line for line in invoice.snapshot["lines"]}
+    quantity_taken, amount_taken, vat_taken = Counter(), Counter(), Counter()
+    for note in previous:
+        for line in note.snapshot["lines"]:  # negative amounts on credit notes
+            quantity_taken[line["order_line_id"]] += line["quantity"]
+            amount_taken[line["order_line_id"]] -= line["total_incl_vat_minor"]
+            vat_taken[line["order_line_id"]] -= line["vat_minor"]
+
+    def part(key, quantity: int, left: int, whole: int) -> tuple[dict, int, int, int]:
+        line = invoiced[key]
+        if quantity == left:
+            return line, quantity, line["total_incl_vat_minor"] - amount_taken[key], line["vat_minor"] - vat_taken[key]
+        return line, quantity, share(line["total_incl_vat_minor"], quantity, whole), share(line["vat_minor"], quantity, whole)
+
+    if requested is None:
+        wanted = Counter({key: line["quantity"] - quantity_taken[key] for key, line in invoiced.items() if key})
+    else:
+        wanted = Counter()
+        for line_id, quantity in requested:
+            if not line_id or line_id not in invoiced:
+                raise InvalidInput("line_not_in_order", rule=RULE, line=line_id)
+            if quantity <= 0:
+                raise InvalidInput("invalid_input", rule=RULE, fields="lines.quantity")
+            wanted[line_id] += quantity
+    credited = []
+    for line_id, quantity in sorted(wanted.items()):
+        left = invoiced[line_id]["quantity"] - quantity_taken[line_id]
+        if quantity > left:
+            raise Conflict("credit_exceeds_invoice", rule=RULE, what=invoiced[line_id]["sku"])
+        if quantity:
+            credited.append(part(line_id, quantity, left, invoiced[line_id]["quantity"]))
+    shipping = invoiced.get(None)
+    shipping_left = shipping["total_incl_vat_minor"] - amount_taken[None] if shipping else 0
+    if shipping_minor < 0 or shipping_minor > shipping_left:
+        raise Conflict("credit_exceeds_invoice", rule=RULE, what="shipping")
+    if shipping_minor:
+        # Shipping is credited by amount: "left" and "whole" count minor units instead of items.
+        line, _, amount, vat = part(None, shipping_minor, shipping_left, shipping["total_incl_vat_minor"])
+        credited.append((line, 1, amount, vat))
+    return credited
+
+
+def _write(order: Order, kind: str, snapshot: dict, *, now: datetime, credited_invoice: Invoice | None = None,
+           idempotency_key: str = "") -> Invoice:
+    sequence_number, number = next_number(order.brand, kind)
+    totals = snapshot["totals"]
+    document = Invoice.objects.create(
+        brand=order.brand, kind=kind, number=number, sequence_number=sequence_number, order=order,
+        credited_invoice=credited_invoice, issued_at=now, language=order.language, currency=order.currency,
+        total_excl_vat_minor=totals["excl_vat_minor"], vat_minor=totals["vat_minor"], total_minor=totals["incl_vat_minor"],
+        idempotency_key=idempotency_key, snapshot=snapshot,
+    )
+    OrderEvent.objects.create(order=order, kind=f"{kind}_issued", actor="system", at=now,
+                              data={"number": number, "total_minor": document.total_minor})
+    return document
