@@ -11,25 +11,14 @@ from datetime import date, time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from comptoir.brands.after_sales_policy import ExchangesPolicy, GuaranteePolicy, RepairsPolicy, ReturnsPolicy
+from comptoir.brands.policy_base import Schema, Text
 
 Language = Literal["en", "fr"]
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]  # Monday = 0, as in date.weekday()
 MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Schema):
-    """A text shown to shoppers, in both languages."""
-
-    en: str
-    fr: str
-
-    def get(self, language: str) -> str:
-        return self.fr if language == "fr" else self.en
 
 
 class Address(Schema):
@@ -283,6 +272,11 @@ class BrandPolicy(Schema):
     shipping: ShippingPolicy
     tax: TaxPolicy
     payments: PaymentsPolicy
+    # Returns, exchanges, repairs: None until the brand's preset describes them.
+    returns: ReturnsPolicy | None = None
+    exchanges: ExchangesPolicy | None = None
+    repairs: RepairsPolicy | None = None
+    guarantee: GuaranteePolicy = GuaranteePolicy()
 
     @field_validator("timezone")
     @classmethod

@@ -71,9 +71,10 @@ def plan_charges(policy: BrandPolicy, method: str, total_minor: int, placed_on: 
 
 
 def _equal_parts(total_minor: int, count: int) -> list[int]:
-    """`count` parts as equal as minor units allow, the first taking what does not divide."""
-    parts = allocate(total_minor, [1] * count)
-    return sorted(parts, reverse=True)  # allocate gives remainders to the earliest parts already; be explicit
+    """`count` equal parts, the first taking what does not divide (€100.01 → 33.35 + 33.33 + 33.33):
+    the later charges, taken without the shopper, are then all the same round amount."""
+    part, remainder = divmod(total_minor, count)
+    return [part + remainder] + [part] * (count - 1)
 
 
 @dataclass(frozen=True, slots=True)

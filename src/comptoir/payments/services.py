@@ -12,11 +12,13 @@ from datetime import datetime
 
 from django.db.models import Q, Sum
 
+from comptoir.care.models import Case
 from comptoir.core.errors import PaymentRefused
+from comptoir.core.money import Money
 from comptoir.payments.gateway import CardDetails, GatewayResult, get_gateway
-from comptoir.payments import stored_value
+from comptoir.payments import schedule, stored_value
 from comptoir.payments.models import Payment, PaymentEntry
-from comptoir.payments.rules import STORED_VALUE_METHODS
+from comptoir.payments.rules import SCHEDULED_METHODS, STORED_VALUE_METHODS, TRANSFER_METHODS
 
 # Gateway result status -> (ledger entry kind, payment status)
 _RECORDED = {
@@ -157,6 +159,12 @@ def release(payment: Payment, *, reason: str, now: datetime) -> None:
             payment.updated_at = now
             payment.save(update_fields=["status", "updated_at"])
         return
+    if payment.method in TRANSFER_METHODS:
+        _release_transfer(payment, held, reason=reason, now=now)
+        return
+    if payment.method in SCHEDULED_METHODS and payment.status in ("scheduled", "captured"):
+        schedule.release_schedule(payment, reason=reason, now=now)
+        return
     gateway = get_gateway()
     if held.captured_minor == 0 and held.authorised_minor > 0 and not held.voided:
         result = gateway.void(psp_reference=payment.psp_reference, idempotency_key=f"{payment.id}:void", now=now)
@@ -185,3 +193,19 @@ def _append(payment, kind, amount, key, result, reason, now) -> None:
             "data": {"reason": reason}, "created_at": now,
         },
     )
+
+
+def _release_transfer(payment: Payment, held: PaymentBalance, *, reason: str, now: datetime) -> None:
+    """A transfer order that fails or is cancelled: nothing to void at a PSP. Money already received
+    must go back by a transfer staff make: a care case says so; the ledger records it when it is sent."""
+    if held.captured_minor > 0:
+        order = payment.order
+        Case.objects.create(
+            brand_id=order.brand_id, order=order, customer_id=order.customer_id, email=order.email,
+            kind="transfer_refund_due", created_at=now,
+            subject=f"Order {order.number} ({reason}): send back "
+                    f"{Money(held.captured_minor, payment.currency).format('en')} received by transfer",
+        )
+        return
+    payment.status, payment.challenge, payment.updated_at = "voided", None, now
+    payment.save(update_fields=["status", "challenge", "updated_at"])
