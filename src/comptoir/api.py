@@ -22,12 +22,14 @@ from comptoir.checkout.api import router as checkout_router
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.discounts.api import router as discounts_router
 from comptoir.giftcards.api import router as giftcards_router
+from comptoir.invoices.api import router as invoices_router
 from comptoir.core.http import request_language
 from comptoir.core.messages import render_message
 from comptoir.orders.api import router as orders_router
 from comptoir.orders.staff_api import router as staff_router
 from comptoir.payments.gateway import GatewayError
 from comptoir.payments.api import router as payments_router
+from comptoir.payments.staff_api import router as staff_payments_router
 from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger("comptoir.api")
@@ -80,7 +82,7 @@ api = NinjaAPI(
 
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
-               discounts_router):
+               discounts_router, staff_payments_router, invoices_router):
     api.add_router("", router)
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/

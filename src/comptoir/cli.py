@@ -1,4 +1,4 @@
-"""The `comptoir` command line: demo, serve, worker, brands, migrate (and Django's own commands).
+"""The `comptoir` command line: demo, serve, worker, brands, payments, migrate (and Django's own commands).
 
 The CLI is an edge: it reads the wall clock, or `--now` when the test clock is enabled.
 """
@@ -130,6 +130,31 @@ def worker(args) -> int:
     return 0
 
 
+def payments_import_transfers(args) -> int:
+    """Record the transfers of a bank statement CSV (AA-PAY-03); prints the report."""
+    from comptoir.brands.services import get_brand
+    from comptoir.core.errors import DomainError
+    from comptoir.payments.transfers import import_transfers
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+        report = import_transfers(get_brand(args.brand), text, actor="cli", now=_now(args.now))
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"error: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"error: {error.message('en')}", file=sys.stderr)
+        return 2
+    for title, rows in (("matched", report.matched), ("already recorded", report.already_recorded),
+                        ("unmatched", report.unmatched)):
+        print(f"{title}: {len(rows)}")
+        for row in rows:
+            detail = row.get("reason") or f"{row['status']}, {row['remaining_minor']} still due (minor units)"
+            print(f"  line {row['line']}: {row['date']} {row['amount_minor']} {row['reference']!r} "
+                  f"-> {row['order'] or '-'} ({detail})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="comptoir", description="Orders, after-sales and customer care.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -163,6 +188,19 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=brands_load)
     p = brands.add_parser("list", help="list the brands")
     p.set_defaults(handler=brands_list)
+
+    payments = commands.add_parser("payments", help="payments back office").add_subparsers(dest="action",
+                                                                                        required=True)
+    p = payments.add_parser(
+        "import-transfers", help="record the bank transfers of a statement CSV",
+        description="CSV with a header naming the columns date, amount, reference (',' or ';' separated); "
+                    "dates YYYY-MM-DD or DD/MM/YYYY; amounts in euros with '.' or ',' decimals. Each credit is "
+                    "matched to the order whose number its reference carries; importing twice records nothing twice.",
+    )
+    p.add_argument("file")
+    p.add_argument("--brand", required=True, help="brand slug")
+    p.add_argument("--now", help="ISO 8601 instant (test clock only)")
+    p.set_defaults(handler=payments_import_transfers)
 
     p = commands.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "comptoir.giftcards",
     "comptoir.discounts",
     "comptoir.invoices",
+    "comptoir.refunds",
+    "comptoir.returns",
     "comptoir.care",
     "comptoir.web",
 ]

@@ -28,6 +28,9 @@ LATER = MONDAY_10AM + timedelta(days=3)
 AL = "alme"
 OG = "officine-generale"
 DRESS = "AL-DRESS-BLK-S"  # "Robe Lou", €149.00 VAT included; Colissimo home in France €5.90
+# Savepoint, lock the order, look for its invoice, lines, payments, lock and bump the sequence, write the
+# invoice and its order event, release the savepoint.
+QUERIES_TO_ISSUE = 10
 
 
 def alme_order(api, lines=((DRESS, 1),), *, address=PARIS, language="en") -> Order:
@@ -310,3 +313,16 @@ def test_the_pdf_falls_back_to_a_core_font_without_dejavu(api, monkeypatch):
     text = _pdf_text(data)
     if text is not None:
         assert "INVOICE" in text and "EUR140.75" in text and "262 I" in text
+
+
+# --- Cost ------------------------------------------------------------------------------------------
+
+def test_issuing_an_invoice_costs_the_same_queries_for_one_line_or_three(api, django_assert_num_queries):
+    small = alme_order(api)
+    large = alme_order(api, lines=((DRESS, 1), ("AL-MOHAIR-ECR-M-L", 2), ("AL-TROUSER-BEI-38", 1)))
+    issue_invoice(alme_order(api), now=LATER)  # the sequence row exists from here on
+
+    with django_assert_num_queries(QUERIES_TO_ISSUE):
+        issue_invoice(small, now=LATER)
+    with django_assert_num_queries(QUERIES_TO_ISSUE):
+        issue_invoice(large, now=LATER)

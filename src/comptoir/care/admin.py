@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin
-from comptoir.care.models import FaqEntry
+from comptoir.care.models import Case, FaqEntry
 from comptoir.core.admin_readonly import ReadOnlyAdminMixin
 
 
@@ -33,3 +33,19 @@ class FaqEntryAdmin(ReadOnlyAdminMixin, BrandScopedAdmin):
     @admin.display(description="answer (fr)")
     def answer_fr(self, entry):
         return entry.answer.get("fr", "")
+
+
+@admin.register(Case)
+class CaseAdmin(BrandScopedAdmin):
+    """Customer-care cases (failed scheduled payments, transfers to send back); staff change the status."""
+
+    list_display = ("created_at", "kind", "subject", "status", "email", "order", "brand")
+    list_filter = (BrandFilter, "status", "kind")
+    list_select_related = ("brand", "order")
+    search_fields = ("subject", "email", "order__number")
+    list_per_page = 50
+    fields = ("brand", "kind", "subject", "email", "order", "customer", "status", "created_at")
+    readonly_fields = ("brand", "kind", "subject", "email", "order", "customer", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # cases are opened by the services (escalations) and, later, the help center

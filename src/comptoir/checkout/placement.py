@@ -26,20 +26,18 @@ from comptoir.discounts.services import record_redemption
 from comptoir.orders import states
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.queries import with_details
-from comptoir.orders.services import apply_payment_outcome, lock_order, settle_paid_order
+from comptoir.orders.services import lock_order, settle_paid_order
+from comptoir.payments import methods
 from comptoir.payments import services as payments
 from comptoir.payments import stored_value
-from comptoir.payments.gateway import CardDetails, card_network_of
+from comptoir.payments.gateway import CardDetails
 from comptoir.payments.models import Payment
-from comptoir.payments.rules import check_payment_method
 from comptoir.shipping.rules import (
     check_address_deliverable, check_method_available, find_rate, plan_shipments, promise_delivery,
 )
 
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "postal_code", "city", "country")
-# Main methods that go through the card gateway at checkout.
-GATEWAY_METHODS = ("card", "paypal")
 
 
 @dataclass(frozen=True)
@@ -109,13 +107,9 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
     priced = price_cart(brand, cart, variants, details.codes, shipping_price, country, customer=customer,
                         email=email, language=language, now=now)
     if priced.main_amount_minor > 0:
-        network = card_network_of(details.card.number) if details.card else None
-        check_payment_method(policy, details.payment_method, network).enforce(InvalidInput)
-        if details.payment_method not in GATEWAY_METHODS:
-            raise InvalidInput("payment_method_not_accepted", rule="AL-PAY-01", method=details.payment_method,
-                               accepted=", ".join(m for m in policy.payments.methods if m in GATEWAY_METHODS))
-        if details.payment_method == "card" and details.card is None:
-            raise InvalidInput("card_details_required")
+        # The method, its card, and the provider's credit check (AL-PAY-05), before anything is reserved.
+        methods.check_start(policy, details.payment_method, details.card, amount_minor=priced.main_amount_minor,
+                            email=email)
 
     order = _new_order(brand, cart, customer, details, priced.quote, email=email, language=language,
                        shipping_address=shipping_address, billing_address=billing_address, method=method,
@@ -227,20 +221,13 @@ def _new_lines(order: Order, variants: dict, priced: Quote, method, now: datetim
 
 def _take_payment(order: Order, tenders: list[Payment], payment: Payment, card: CardDetails | None, *, lines,
                   customer, now) -> Placement:
-    policy = order.brand.policy_object
-    if payment.method == "card" and policy.orders.card_payment == "authorise_at_confirmation":
-        result = payments.register_card(payment, card=card, reference=order.number, now=now)
-    else:
-        result = payments.request_payment(
-            payment, card=card, capture=policy.orders.card_payment == "capture_at_order",
-            three_d_secure=policy.payments.three_d_secure, reference=order.number, now=now,
-        )
+    started = methods.start_payment(order, payment, card, now=now)
     with transaction.atomic():
         locked = lock_order(order.pk)
         locked.brand = order.brand
-        apply_payment_outcome(locked, payment, result, actor=_actor(customer), now=now, lines=lines)
-    if result.status == "refused":
-        raise PaymentRefused(result.refusal_code or "payment_refused", rule="AL-PAY-06")
+        methods.record_start(locked, payment, started, actor=_actor(customer), now=now, lines=lines)
+    if started.result.status == "refused":
+        raise PaymentRefused(started.result.refusal_code or "payment_refused", rule="AL-PAY-06")
     return Placement(locked, [*tenders, payment], replayed=False, lines=lines)
 
 

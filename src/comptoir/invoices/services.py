@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from comptoir.core.errors import Conflict, InvalidInput
 from comptoir.invoices.amounts import share
@@ -138,3 +139,22 @@ def _write(order: Order, kind: str, snapshot: dict, *, now: datetime, credited_i
     OrderEvent.objects.create(order=order, kind=f"{kind}_issued", actor="system", at=now,
                               data={"number": number, "total_minor": document.total_minor})
     return document
+
+
+def issue_pending_invoices(now: datetime, *, limit: int = 100) -> int:
+    """Worker sweep: invoice every confirmed order that has none yet (OG-ORD-06).
+
+    Invoicing after the order's own transaction keeps checkout short and the brand's numbering lock
+    out of it; the invoice is downloadable a moment after confirmation.
+    """
+    pending = (
+        Order.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=now)
+        .exclude(Exists(Invoice.objects.filter(order=OuterRef("pk"), kind=INVOICE)))
+        .order_by("confirmed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    issued = 0
+    for order_id in list(pending):
+        issue_invoice(Order.objects.select_related("brand").get(pk=order_id), now=now)
+        issued += 1
+    return issued

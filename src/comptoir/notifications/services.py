@@ -24,6 +24,9 @@ formatted in the recipient's language. Any key may be missing; templates then le
     reset_url, expires_in_hours                            # password_reset (no order)
     action_url                                             # payment_action_required
     card:      {"kind", "amount", "code", "valid_until"}      # gift_card_issued ("order" when bought or refunded)
+    transfer:  {"amount", "reference", "account_holder", "iban", "bic", "pay_by"}  # bank_transfer_instructions
+    charge:    {"sequence", "amount", "due_on"}, reason       # instalment_failed
+    refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ TEMPLATES = (
     "password_reset",
     "payment_action_required",
     "gift_card_issued",
+    "bank_transfer_instructions",
+    "instalment_failed",
+    "refund_issued",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"

@@ -43,7 +43,8 @@ def move(order: Order, move_name: str, *, actor: str, now: datetime, data: dict 
 
 
 def lock_order(order_id) -> Order:
-    return Order.objects.select_for_update().select_related("brand").get(pk=order_id)
+    # Lock the order row only: `of` keeps the joined brand row free for the brand's other orders.
+    return Order.objects.select_for_update(of=("self",)).select_related("brand").get(pk=order_id)
 
 
 def set_promise(order: Order, at: datetime) -> None:
@@ -143,7 +144,8 @@ def complete_payment_step(brand: Brand, payment_id, *, answer: str, actor: str, 
 
 
 def expire_payment_steps(now: datetime) -> int:
-    """Worker sweep: orders whose 3-D Secure or PayPal step was abandoned free their stock."""
+    """Worker sweep: orders whose 3-D Secure or PayPal step was abandoned, or whose bank transfer did
+    not arrive in time (AA-PAY-03), free their stock."""
     expired = 0
     due = Order.objects.filter(status=states.AWAITING_PAYMENT, payment_due_by__lt=now).values_list("pk", flat=True)
     for order_id in list(due[:200]):
@@ -151,12 +153,13 @@ def expire_payment_steps(now: datetime) -> int:
             order = lock_order(order_id)
             if order.status != states.AWAITING_PAYMENT or order.payment_due_by is None or order.payment_due_by >= now:
                 continue
-            move(order, "fail_payment", actor="system", now=now, data={"reason": "payment_step_expired"})
+            reason = "transfer_not_received" if order.payment_method == "bank_transfer" else "payment_step_expired"
+            move(order, "fail_payment", actor="system", now=now, data={"reason": reason})
             order.payment_due_by = None
             for payment in Payment.objects.select_for_update().filter(order=order, status="requires_action"):
                 expired_step = GatewayResult("refused", payment.psp_reference, 0, refusal_code="payment_step_expired")
                 payments.record_result(payment, expired_step, key=f"{payment.id}:step_expired", now=now)
-            release_order_holds(order, reason="payment_step_expired", now=now)
+            release_order_holds(order, reason=reason, now=now)
             _reopen_cart(order, now)
             order.save()
             expired += 1

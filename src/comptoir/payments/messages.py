@@ -61,4 +61,38 @@ MESSAGES = {
         "en": "Webhook signature invalid.",
         "fr": "Signature du webhook invalide.",
     },
+    "credit_check_refused": {
+        "en": "Our financing provider did not accept this request for payment in instalments or deferred payment"
+              " (it is subject to a credit check). Nothing was charged and your bag is kept. You can pay with: {alternatives}.",
+        "fr": "Notre prestataire de financement n'a pas accepté cette demande de paiement en plusieurs fois ou différé"
+              " (elle est soumise à une étude). Rien n'a été débité et votre panier est conservé. Vous pouvez payer par : {alternatives}.",
+    },
+    "authentication_unavailable": {
+        "en": "Your bank asks to confirm this card by 3-D Secure, which instalments and deferred payment cannot do yet."
+              " Nothing was charged; please pay by card.",
+        "fr": "Votre banque demande de confirmer cette carte par 3-D Secure, ce que le paiement en plusieurs fois ou différé"
+              " ne permet pas encore. Rien n'a été débité ; payez par carte.",
+    },
+    "transfer_reference_mismatch": {
+        "en": "The transfer reference “{reference}” is not the order number {number}: a transfer is recorded only"
+              " against the order whose number it carries.",
+        "fr": "La référence du virement « {reference} » n'est pas le numéro de commande {number} : un virement n'est"
+              " enregistré que sur la commande dont il porte le numéro.",
+    },
+    "not_a_transfer_order": {
+        "en": "Order {number} is not paid by bank transfer.",
+        "fr": "La commande {number} n'est pas réglée par virement.",
+    },
+    "transfer_order_not_awaiting_payment": {
+        "en": "Order {number} is {status}: it no longer awaits a transfer. Send the money back to the customer.",
+        "fr": "La commande {number} est à l'état « {status} » : elle n'attend plus de virement. Renvoyez les fonds au client.",
+    },
+    "statement_unreadable": {
+        "en": "The bank statement cannot be read ({problem}). Expected a CSV with the columns date, amount, reference.",
+        "fr": "Le relevé bancaire est illisible ({problem}). Attendu : un CSV avec les colonnes date, amount, reference.",
+    },
+    "transfer_not_received": {
+        "en": "The bank transfer was not received in time; the order was released.",
+        "fr": "Le virement n'a pas été reçu à temps ; la commande a été libérée.",
+    },
 }

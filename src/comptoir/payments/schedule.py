@@ -166,9 +166,13 @@ def release_schedule(payment: Payment, *, reason: str, now: datetime) -> None:
 
 
 def _settle_payment_status(payment: Payment, now: datetime) -> None:
-    """`scheduled` while a charge remains to take, `captured` once none does."""
-    remaining = ScheduledCharge.objects.filter(payment=payment, status=ScheduledCharge.SCHEDULED).exists()
-    status = "scheduled" if remaining else "captured"
+    """`scheduled` while a charge remains to take, then `captured`, or `voided` when nothing was ever taken
+    (a deferred payment whose items all came back in time)."""
+    if ScheduledCharge.objects.filter(payment=payment, status=ScheduledCharge.SCHEDULED).exists():
+        status = "scheduled"
+    else:
+        charged = PaymentEntry.objects.filter(payment=payment, kind="capture").exists()
+        status = "captured" if charged else "voided"
     if payment.status in ("scheduled", "captured") and payment.status != status:
         payment.status, payment.updated_at = status, now
         payment.save(update_fields=["status", "updated_at"])

@@ -2,5 +2,7 @@
 
 from comptoir.orders.services import expire_payment_steps
 from comptoir.psp_sandbox.delivery import deliver_gateway_webhooks
+from comptoir.returns.parcels import refund_returned_parcels
+from comptoir.returns.reception import refund_due_returns
 
-SWEEP_TASKS = [expire_payment_steps, deliver_gateway_webhooks]
+SWEEP_TASKS = [expire_payment_steps, deliver_gateway_webhooks, refund_due_returns, refund_returned_parcels]
