@@ -30,6 +30,7 @@ from comptoir.orders.staff_api import router as staff_router
 from comptoir.payments.gateway import GatewayError
 from comptoir.payments.api import router as payments_router
 from comptoir.payments.staff_api import router as staff_payments_router
+from comptoir.returns.api import router as returns_router, staff_router as staff_returns_router
 from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger("comptoir.api")
@@ -82,7 +83,7 @@ api = NinjaAPI(
 
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
-               discounts_router, staff_payments_router, invoices_router):
+               discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router):
     api.add_router("", router)
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/

@@ -26,6 +26,10 @@ formatted in the recipient's language. Any key may be missing; templates then le
     card:      {"kind", "amount", "code", "valid_until"}      # gift_card_issued ("order" when bought or refunded)
     transfer:  {"amount", "reference", "account_holder", "iban", "bic", "pay_by"}  # bank_transfer_instructions
     charge:    {"sequence", "amount", "due_on"}, reason       # instalment_failed
+    return:    {"number", "status_label", "url", "document", "document_url", "document_until", "carrier",
+                "ship_by", "shipping_paid_by_brand", "reimbursed_up_to",
+                "items": [{"name", "size", "quantity", "reason", "accepted", "refusal", "note"}]}
+               reason (return_rejected)                    # return_accepted, return_label, return_received…
     refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
 """
 
@@ -61,6 +65,11 @@ TEMPLATES = (
     "bank_transfer_instructions",
     "instalment_failed",
     "refund_issued",
+    "return_accepted",
+    "return_label",
+    "return_received",
+    "return_refused",
+    "return_rejected",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"

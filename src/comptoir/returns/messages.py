@@ -84,10 +84,6 @@ MESSAGES = {
         "en": "Some items have not been inspected yet.",
         "fr": "Certains articles n'ont pas encore été contrôlés.",
     },
-    "line_not_in_order": {
-        "en": "Line {line} is not part of this order.",
-        "fr": "La ligne {line} ne fait pas partie de cette commande.",
-    },
     "shipment_already_returned": {
         "en": "This parcel is already recorded as returned to sender.",
         "fr": "Ce colis est déjà enregistré comme retourné à l'expéditeur.",
