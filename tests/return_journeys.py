@@ -36,18 +36,19 @@ class Delivered:
 
 def delivered_order(api, brand: str, skus: list[tuple[str, int]], *, placed_at: datetime, delivered_at: datetime,
                     address: dict = PARIS, method: str | None = None, signed_in: bool = True,
-                    deliver: bool = True) -> Delivered:
+                    deliver: bool = True, codes: list[str] | None = None) -> Delivered:
     """An order of `brand` placed at `placed_at`, shipped an hour later and delivered at `delivered_at`."""
     account = shopper(api, brand, now=placed_at) if signed_in else None
     email = account["email"] if account else "guest.returns@example.com"
     placed = order(api, brand, skus, now=placed_at, method=method or METHODS[brand], address=address,
-                   token=account["token"] if account else None, email=email)
+                   token=account["token"] if account else None, email=email, codes=codes)
     assert placed.status == 201, placed
     team = staff(api, brand, now=placed_at)
     if placed["status"] == "awaiting_payment":
         assert pass_challenge(api, brand, placed, now=placed_at + timedelta(minutes=1)).status == 200
     if placed["status"] == "awaiting_confirmation":
-        assert staff_move(api, brand, team, placed["number"], "confirm", now=placed_at + timedelta(minutes=5)).status == 200
+        confirmed = staff_move(api, brand, team, placed["number"], "confirm", now=placed_at + timedelta(minutes=5))
+        assert confirmed.status == 200, confirmed
     shipped = staff_move(api, brand, team, placed["number"], "ship", now=placed_at + timedelta(hours=1))
     assert shipped.status == 200, shipped
     if deliver:

@@ -19,6 +19,7 @@ from comptoir.accounts.staff_api import router as staff_accounts_router
 from comptoir.brands.api import router as brands_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
+from comptoir.consent.api import router as consent_router, staff_router as staff_consent_router  # TEMP-CONSENT
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.discounts.api import router as discounts_router
 from comptoir.giftcards.api import router as giftcards_router
@@ -83,7 +84,8 @@ api = NinjaAPI(
 
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
-               discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router):
+               discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
+               consent_router, staff_consent_router):  # TEMP-CONSENT
     api.add_router("", router)
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "comptoir.core",
     "comptoir.brands",
     "comptoir.accounts",
+    "comptoir.consent",
     "comptoir.catalog",
     "comptoir.checkout",
     "comptoir.orders",

@@ -63,8 +63,16 @@ FULL_CONTEXT = {
     "reset_url": "https://shop.example/account/reset/abc123",
     "expires_in_hours": 2,
     "action_url": "https://shop.example/orders/MX-10042/pay",
+    "confirm_url": "https://shop.example/api/brands/maison/newsletter/confirm?token=abc",
+    "unsubscribe_url": "https://shop.example/api/brands/maison/newsletter/unsubscribe?token=xyz",
+    "subject": "The winter collection",
+    "text": "Our coats are here.",
+    "product": {"name": "Wool overcoat", "size": "M", "colour": "Navy", "url": "https://shop.example/maison/products/coat"},
 }
 MINIMAL_CONTEXT = {"order": {"number": "MX-10042"}}
+# Templates about no order, and the link each must carry.
+WITHOUT_ORDER = {"password_reset": "reset_url", "newsletter_confirm": "confirm_url", "newsletter_issue": "unsubscribe_url",
+                 "stock_alert_confirm": "confirm_url", "back_in_stock": "unsubscribe_url"}
 
 
 def enqueue_confirmation(*, key: str = "order-confirmed:MX-10042", now: datetime = NOW) -> None:
@@ -303,8 +311,9 @@ def test_every_template_renders_with_a_full_context(template, language):
     assert rendered.subject and "\n" not in rendered.subject
     assert "Camille" in rendered.text and "Camille" in rendered.html
     assert "care@maison.example" in rendered.text and "care@maison.example" in rendered.html
-    if template == "password_reset":
-        assert FULL_CONTEXT["reset_url"] in rendered.text and FULL_CONTEXT["reset_url"] in rendered.html
+    if template in WITHOUT_ORDER:
+        url = FULL_CONTEXT[WITHOUT_ORDER[template]]
+        assert url in rendered.text and url.replace("&", "&amp;") in rendered.html
     else:
         assert "MX-10042" in rendered.subject and "MX-10042" in rendered.text and "MX-10042" in rendered.html
     assert f'lang="{language}"' in rendered.html
@@ -317,7 +326,7 @@ def test_every_template_renders_with_a_minimal_context(template, language):
 
     assert rendered.subject
     assert rendered.text.startswith(("Hello,", "Bonjour,"))
-    if template != "password_reset":
+    if template not in WITHOUT_ORDER:
         assert "MX-10042" in rendered.subject and "MX-10042" in rendered.text
 
 

@@ -190,6 +190,9 @@ def test_ALL_RFD_06_the_same_key_twice_moves_nothing_the_second_time(api):
     assert (PaymentEntry.objects.count(), SandboxOperation.objects.count(), OutboxMessage.objects.count()) == counts
     assert card_balance(code) == 5000
     assert Refund.objects.filter(order=order).count() == 1
+    with pytest.raises(Conflict) as reused:  # the key names that refund, not another one
+        refund(order, [(line_id(order, DRESS), 1)], choice="credit_note")
+    assert reused.value.code == "idempotency_key_reused"
 
 
 def test_ALL_RFD_06_the_same_items_cannot_be_refunded_twice_under_another_key(api):

@@ -16,6 +16,7 @@ from django.db.models import Count
 from comptoir.accounts.models import ADDRESS_FIELDS, Address, ApiToken, Customer, PasswordResetToken
 from comptoir.brands.models import Brand
 from comptoir.brands.services import brand_contact
+from comptoir.consent.newsletter import ACCOUNT_CREATION, subscribe_account
 from comptoir.core.errors import InvalidInput, NotAuthenticated, NotFound
 from comptoir.notifications.services import notify_email
 
@@ -55,11 +56,14 @@ def register_customer(
         language=language, created_at=now, newsletter_consent_at=now if newsletter_consent else None,
     )
     customer.set_password(password)
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError:
-        raise InvalidInput("email_already_registered") from None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError:
+            raise InvalidInput("email_already_registered") from None
+        if newsletter_consent:  # the subscription and its consent event, dated (AL-NEWS-02)
+            subscribe_account(customer, source=ACCOUNT_CREATION, actor=f"customer:{customer.pk}", now=now)
     return customer
 
 

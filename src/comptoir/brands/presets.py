@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from comptoir.brands.models import Brand
 from comptoir.brands.policy import BrandPolicy, CatalogFile, DemoFile, FaqFile
 from comptoir.care.models import FaqEntry
+from comptoir.care.notices import NoticesFile, load_notices
 from comptoir.catalog.models import Category, Product, Variant
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
@@ -82,6 +83,9 @@ def load_preset(folder: Path, *, now: datetime) -> Brand:
         },
     )
     _load_faq(brand, preset.faq)
+    notices_path = preset.folder / "notices.toml"  # optional: service notices (AL-CARE-03)
+    if notices_path.exists():
+        load_notices(brand, read_model(notices_path, NoticesFile).notices, now=now)
     _load_catalog(brand, preset.catalog)
     return brand
 

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from babel.dates import get_day_names
+
 from comptoir.brands.policy import Contact
 from comptoir.core.calendar import public_holidays
 
 # How far ahead to look for an opening: a fortnight of holidays in a row is already absurd.
 SEARCH_DAYS = 60
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +94,22 @@ def expected_answer_by(contact: Contact, tz: tzinfo, holidays_country: str, rece
             cursor, advanced = closes, True
         if not advanced:  # no opening within SEARCH_DAYS: count plain hours rather than loop forever
             return (cursor + remaining).astimezone(tz)
+
+
+def describe_opening_hours(contact: Contact, timezone: str, language: str) -> str:
+    """"Monday to Friday, 09:00–12:30 and 13:30–17:00 (Europe/Paris time)": what the shopper is told."""
+    by_days: dict[tuple[int, ...], list[str]] = {}
+    for interval in contact.opening_hours:
+        span = f"{interval.opens_local_time:%H:%M}–{interval.closes_local_time:%H:%M}"
+        by_days.setdefault(tuple(sorted(interval.weekdays)), []).append(span)
+    names = get_day_names("wide", locale=LOCALES[language])
+    joiner, to, zone = {"en": (" and ", " to ", "{} time"), "fr": (" et ", " au ", "heure de {}")}[language]
+    parts = []
+    for days, spans in by_days.items():
+        if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
+            day_text = f"{names[days[0]]}{to}{names[days[-1]]}"
+        else:
+            day_text = ", ".join(names[day] for day in days)
+        parts.append(f"{day_text[:1].upper()}{day_text[1:]}, {joiner.join(sorted(spans))}")
+    city = timezone.split("/")[-1].replace("_", " ")
+    return "; ".join(parts) + f" ({zone.format(city)})"

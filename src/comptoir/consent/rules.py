@@ -14,13 +14,13 @@ CONFIRMATION_LINK_LIFETIME = timedelta(days=7)
 CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=10)
 
 
-def check_stock_alert_possible(availability_code: str) -> Decision:
+def check_stock_alert_possible(availability_code: str, *, name: str, variant: str) -> Decision:
     """An alert is for a size that will come back: "Coming soon", never "Sold out" (AL-STK-03, OG-STK-01)."""
     if availability_code == COMING_SOON:
         return Decision.allow()
     if availability_code == SOLD_OUT:
-        return Decision.refuse("sold_out_never_restocked", "OG-STK-01")
-    return Decision.refuse("variant_in_stock", "AL-STK-03")
+        return Decision.refuse("sold_out", "OG-STK-01", name=name, variant=variant)
+    return Decision.refuse("variant_in_stock", "AL-STK-03", name=name, variant=variant)
 
 
 def confirmation_link_valid(sent_at: datetime | None, now: datetime) -> bool:

@@ -31,6 +31,9 @@ formatted in the recipient's language. Any key may be missing; templates then le
                 "items": [{"name", "size", "quantity", "reason", "accepted", "refusal", "note"}]}
                reason (return_rejected)                    # return_accepted, return_label, return_received…
     refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
+    confirm_url                                            # newsletter_confirm, stock_alert_confirm
+    subject, text, unsubscribe_url                         # newsletter_issue
+    product:   {"name", "size", "colour", "url"}, unsubscribe_url  # stock_alert_confirm, back_in_stock
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ TEMPLATES = (
     "return_received",
     "return_refused",
     "return_rejected",
+    "newsletter_confirm",
+    "newsletter_issue",
+    "stock_alert_confirm",
+    "back_in_stock",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"
@@ -112,8 +119,10 @@ WebhookPoster = Callable[[OutboxMessage], None]
 
 
 def notify_email(*, brand_slug: str, to: str, template: str, language: str, context: dict,
-                 idempotency_key: str, now: datetime) -> None:
-    """Enqueue an e-mail in the caller's transaction; a second call with the same key does nothing."""
+                 idempotency_key: str, now: datetime, headers: dict | None = None) -> None:
+    """Enqueue an e-mail in the caller's transaction; a second call with the same key does nothing.
+
+    `headers` are extra e-mail headers, such as List-Unsubscribe on newsletters (RFC 8058)."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown e-mail template {template!r}; known: {', '.join(TEMPLATES)}")
     if language not in LANGUAGES:
@@ -122,6 +131,7 @@ def notify_email(*, brand_slug: str, to: str, template: str, language: str, cont
     _enqueue(OutboxMessage(
         channel=OutboxMessage.Channel.EMAIL, brand_slug=brand_slug, recipient=to, template=template,
         language=language, context=context, idempotency_key=idempotency_key,
+        headers={str(name): str(value) for name, value in (headers or {}).items()},
         available_at=now, created_at=now,
     ))
 
@@ -261,7 +271,7 @@ def send_email_message(message: OutboxMessage, rendered: RenderedEmail) -> None:
     reply_to = [brand["contact_email"]] if brand.get("contact_email") else []
     email = EmailMultiAlternatives(
         subject=rendered.subject, body=rendered.text, from_email=sender, to=[message.recipient],
-        reply_to=reply_to, headers={IDEMPOTENCY_HEADER: message.idempotency_key},
+        reply_to=reply_to, headers={**message.headers, IDEMPOTENCY_HEADER: message.idempotency_key},
     )
     email.attach_alternative(rendered.html, "text/html")
     email.send(fail_silently=False)

@@ -22,10 +22,16 @@ _LABELS = {
     "scheduled_paid": {"en": "Re-credited to your card{last4}", "fr": "Recrédité sur votre carte{last4}"},
     "gift_card": {"en": "Credited back to your gift card{last4}", "fr": "Recrédité sur votre carte cadeau{last4}"},
     "credit_note": {"en": "Credited back to your credit note{last4}", "fr": "Recrédité sur votre avoir{last4}"},
-    "new_credit_note": {"en": "As a new credit note{last4}, valid until {valid_until}: its code is in a separate e-mail",
-                        "fr": "Sous forme d'un nouvel avoir{last4}, valable jusqu'au {valid_until} : son code vous est envoyé dans un e-mail séparé"},
-    "new_gift_card": {"en": "As a new gift card{last4}, valid until {valid_until}: its code is in a separate e-mail",
-                      "fr": "Sous forme d'une nouvelle carte cadeau{last4}, valable jusqu'au {valid_until} : son code vous est envoyé dans un e-mail séparé"},
+    "new_credit_note": {
+        "en": "As a new credit note{last4}, valid until {valid_until}: its code is in a separate e-mail",
+        "fr": "Sous forme d'un nouvel avoir{last4}, valable jusqu'au {valid_until} : "
+              "son code vous est envoyé dans un e-mail séparé",
+    },
+    "new_gift_card": {
+        "en": "As a new gift card{last4}, valid until {valid_until}: its code is in a separate e-mail",
+        "fr": "Sous forme d'une nouvelle carte cadeau{last4}, valable jusqu'au {valid_until} : "
+              "son code vous est envoyé dans un e-mail séparé",
+    },
     "instalments": {"en": "Taken off your remaining instalments, which are readjusted",
                     "fr": "Déduit de vos prochaines mensualités, qui sont réajustées"},
     "deferred": {"en": "Taken off your deferred payment: this amount will not be charged",

@@ -62,7 +62,7 @@ def preview_refund(order: Order, *, items: list[tuple[int, int]], include_shippi
                    choice: str, now: datetime) -> RefundPreview:
     """The refund of `items` ((order line id, quantity) pairs) as it would be issued now; no writes.
     `include_shipping` None lets the policy decide (OG-RFD-01: only when the whole order comes back)."""
-    preview, _ = _prepare(order, items=items, include_shipping=include_shipping, choice=choice, now=now, lock=False)
+    preview, _ = _prepare(order, items=items, include_shipping=include_shipping, choice=choice, now=now)
     return preview
 
 
@@ -74,17 +74,17 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
     if not 0 < len(idempotency_key) <= 120:
         raise InvalidInput("invalid_idempotency_key")
     refund_id = refund_id_for(idempotency_key)
-    replay = _replayed(refund_id, order)
+    replay = _replayed(refund_id, order, items, choice)
     if replay is not None:
         return replay
     try:
         with transaction.atomic():
-            locked = lock_order(order.pk)  # one refund of an order at a time; then payments, cards, invoices
-            replay = _replayed(refund_id, locked)
+            locked = lock_order(order.pk)  # one refund of an order at a time; then charges, cards, invoices
+            replay = _replayed(refund_id, locked, items, choice)
             if replay is not None:
                 return replay
             preview, payments = _prepare(locked, items=items, include_shipping=include_shipping, choice=choice,
-                                         now=now, lock=True)
+                                         now=now)
             refund = Refund.objects.create(
                 id=refund_id, order=locked, return_reference=return_reference, amount_minor=preview.amount_minor,
                 shipping_minor=preview.shipping_minor, currency=locked.currency,
@@ -106,7 +106,7 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
             notify_refund_issued(locked, refund, parts, payments, card, now=now)
             # Loyalty (AL-LOY-06, points earned on what is refunded) plugs in here, in this transaction.
     except IntegrityError:
-        replay = _replayed(refund_id, order)  # the same key raced us and won
+        replay = _replayed(refund_id, order, items, choice)  # the same key raced us and won
         if replay is None:
             raise
         return replay
@@ -133,8 +133,8 @@ def record_transfer_refund_sent(part_id: int, *, bank_reference: str, actor: str
 # --- Facts and the preview ---------------------------------------------------------------------------
 
 
-def _prepare(order: Order, *, items, include_shipping, choice, now, lock: bool):
-    """The preview and the order's payments (locked when `lock`), from the facts in the database."""
+def _prepare(order: Order, *, items, include_shipping, choice, now):
+    """The preview and the order's payments, from the facts in the database."""
     if choice not in allocation.CHOICES:
         raise InvalidInput("refund_choice_unknown", rule="AL-RFD-01")
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
@@ -151,11 +151,14 @@ def _prepare(order: Order, *, items, include_shipping, choice, now, lock: bool):
                            left=line.quantity - before[line_id])
     returned = [ReturnedLine(lines[i].unit_price_minor, lines[i].discount_minor, lines[i].quantity, q, before[i])
                 for i, q in sorted(wanted.items())]
-    whole = all(before[line.pk] + wanted[line.pk] == line.quantity for line in lines.values() if not line.is_gift_card)
+    # The whole order is back when every physical unit is (e-gift cards are not sent back).
+    whole = all(before[line.pk] + wanted[line.pk] == line.quantity
+                for line in lines.values() if not line.is_gift_card)
     shipping_left = order.shipping_minor - sum(shipping for _, shipping in earlier)
     returns_policy = order.brand.policy_object.returns
-    if include_shipping is None:
-        whole_returned, refund_shipping = whole, returns_policy.refund_shipping_on_full_return if returns_policy else True
+    if include_shipping is None:  # OG-RFD-01; a brand without a returns section yet keeps the default
+        whole_returned = whole
+        refund_shipping = returns_policy.refund_shipping_on_full_return if returns_policy else True
     else:
         whole_returned, refund_shipping = True, include_shipping
     amount = refund_amount(returned, shipping_left, whole_order_returned=whole_returned,
@@ -163,7 +166,7 @@ def _prepare(order: Order, *, items, include_shipping, choice, now, lock: bool):
     shipping = amount - refund_amount(returned, 0, whole_order_returned=False, refund_shipping_on_full_return=False)
     if amount <= 0:
         raise InvalidInput("nothing_to_refund", rule="OG-RFD-01")
-    payments, tenders = _tenders(order, now=now, lock=lock)
+    payments, tenders = _tenders(order, now=now)
     try:
         parts = allocation.allocate_refund(tenders, amount, choice=choice)
     except ValueError:
@@ -187,11 +190,15 @@ def _wanted(items, lines: dict[int, OrderLine]) -> Counter:
     return wanted
 
 
-def _tenders(order: Order, *, now: datetime, lock: bool) -> tuple[dict, list[allocation.Tender]]:
+def _tenders(order: Order, *, now: datetime) -> tuple[dict, list[allocation.Tender]]:
     """Each payment as a tender: sums of its ledger, its charges still scheduled, the transfers back staff
-    have yet to send, and whether its gift card has expired. A constant number of queries."""
-    rows = Payment.objects.filter(order=order).order_by("created_at", "id")
-    payments = {payment.pk: payment for payment in (rows.select_for_update() if lock else rows)}
+    have yet to send, and whether its gift card has expired. A constant number of queries.
+
+    Payment rows are not locked here: the order lock serialises refunds and cancellations, a concurrent
+    capture only adds to what is refundable, and the worker's charge sweep locks a charge before its
+    payment, so locking payments first could deadlock with it. A charge taken meanwhile makes
+    `reduce_scheduled_charges` reduce less than planned, which is refused (retry)."""
+    payments = {payment.pk: payment for payment in Payment.objects.filter(order=order).order_by("created_at", "id")}
     sums = {row["payment_id"]: row for row in PaymentEntry.objects.filter(payment__order=order)
             .values("payment_id").annotate(captured=Sum("amount_minor", filter=Q(kind="capture"), default=0),
                                            refunded=Sum("amount_minor", filter=Q(kind="refund"), default=0))}
@@ -256,7 +263,8 @@ def _refund_captures(payment: Payment, amount_minor: int, *, key: str, refund: R
     for a card or PayPal sale, one per instalment already taken (AL-RFD-04 "re-credited")."""
     captured, refunded = defaultdict(int), defaultdict(int)
     latest = {}
-    for entry in PaymentEntry.objects.filter(payment=payment, kind__in=("capture", "refund")).order_by("created_at", "id"):
+    entries = PaymentEntry.objects.filter(payment=payment, kind__in=("capture", "refund")).order_by("created_at", "id")
+    for entry in entries:
         reference = entry.psp_reference or payment.psp_reference
         if entry.kind == "capture":
             captured[reference] += entry.amount_minor
@@ -345,8 +353,19 @@ def _issue_credit_note_invoice(order: Order, refund: Refund, preview: RefundPrev
                                reason=refund.reason or "refund", now=now, idempotency_key=f"refund:{refund.pk}:invoice")
 
 
-def _replayed(refund_id, order: Order) -> Refund | None:
+def _replayed(refund_id, order: Order, items, choice: str) -> Refund | None:
+    """The refund a first call with this key issued; the key reused for another refund is refused."""
     refund = Refund.objects.filter(pk=refund_id).first()
-    if refund is not None and refund.order_id != order.pk:
+    if refund is None:
+        return None
+    asked = sorted(_merged(items).items())
+    if refund.order_id != order.pk or refund.choice != choice or [tuple(i) for i in refund.items] != asked:
         raise Conflict("idempotency_key_reused")
     return refund
+
+
+def _merged(items) -> Counter:
+    merged = Counter()
+    for line_id, quantity in items:
+        merged[line_id] += quantity
+    return merged

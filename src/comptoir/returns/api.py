@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.accounts.auth import optional_shopper, require_staff
@@ -25,8 +25,8 @@ from comptoir.returns.schemas import (
 router = Router(tags=["returns"])
 staff_router = Router(tags=["staff"])
 
-PDF_RESPONSE = {"responses": {200: {"description": "The return slip or label as PDF.",
-                                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
+PDF_SCHEMA = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+PDF_RESPONSE = {"responses": {200: {"description": "The return slip or label as PDF.", "content": PDF_SCHEMA}}}
 PREVIEWABLE = frozenset({states.REQUESTED, states.APPROVED, states.RECEIVED, states.INSPECTED})
 
 
@@ -69,6 +69,30 @@ def _render(request, ret, *, shopper: bool = True):
 
 # --- Shopper -------------------------------------------------------------------------------------------
 
+@router.get("/brands/{slug}/returns/options", response=dict,
+            summary="What a return form offers: reasons, drop-offs, stores, refund methods, the window")
+def options(request, slug: str):
+    brand = get_brand(slug)
+    policy = brand.policy_object
+    returns = policy.returns
+    language = request_language(request, policy.default_language)
+    if returns is None:
+        return {"offered": False, "contact_email": policy.contact.email}
+    drop_offs = ["relay" if returns.label.kind == "prepaid_label" else "carrier"]
+    if returns.store_drop_off:
+        drop_offs.append("store")
+    return {
+        "offered": True, "request_window_days": returns.request_window_days,
+        "ship_within_days": returns.ship_within_days, "guest_declaration": returns.guest_declaration,
+        "approval": returns.approval, "document": returns.label.kind, "carrier": returns.label.carrier,
+        "reasons": [{"code": r.code, "label": r.label.get(language) or r.label.get("en"), "kind": r.kind}
+                    for r in returns.reasons],
+        "drop_offs": drop_offs,
+        "stores": [{"code": s.code, "name": s.name} for s in policy.stores] if returns.store_drop_off else [],
+        "refund_choices": ["original", "credit_note"] if returns.refund_method_choice else ["original"],
+    }
+
+
 @router.post("/brands/{slug}/returns/lookup", response=LookupOut,
              summary="Find my order for a return with its number and e-mail (AL-RET-01)")
 def lookup(request, slug: str, payload: LookupIn):
@@ -99,7 +123,7 @@ def declare(request, slug: str, number: str, payload: DeclareIn, guest: Query[Gu
         refund_choice=payload.refund_choice, customer=customer, actor=_actor(customer),
         key=idempotency_key(request, required=False) or "", now=request.now,
     )
-    return 201, _render(request, ret)
+    return Status(201, _render(request, ret))
 
 
 @router.get("/brands/{slug}/orders/{number}/returns", response=list[ReturnOut], summary="The returns of my order")
@@ -186,7 +210,7 @@ def open_for_buyer(request, slug: str, number: str, payload: DeclareIn):
         refund_choice=payload.refund_choice, channel="customer_care", actor=f"staff:{user.username}",
         key=idempotency_key(request, required=False) or "", now=request.now,
     )
-    return 201, _render(request, ret, shopper=False)
+    return Status(201, _render(request, ret, shopper=False))
 
 
 @staff_router.post("/staff/brands/{slug}/returns/{return_id}/approve", response=ReturnOut,
@@ -252,5 +276,5 @@ def returned_to_sender(request, slug: str, number: str, shipment_id: UUID):
     order = order_queries.staff_order(brand, number)
     parcel = services.mark_returned_to_sender(order, shipment_id=shipment_id, actor=f"staff:{user.username}",
                                               now=request.now)
-    return 201, {"shipment_id": parcel.shipment_id, "returned_at": parcel.returned_at.isoformat(),
-                 "refund_due_at": parcel.refund_due_at.isoformat()}
+    return Status(201, {"shipment_id": parcel.shipment_id, "returned_at": parcel.returned_at.isoformat(),
+                 "refund_due_at": parcel.refund_due_at.isoformat()})

@@ -17,8 +17,7 @@ from comptoir.returns import refunding, states
 from comptoir.returns.emails import notify_return
 from comptoir.returns.models import ReturnItem, ReturnRequest
 from comptoir.returns.rules import (
-    LineRequest, ReturnFacts, check_return_eligible, label_for, reason_of, refund_without_return,
-    who_pays_return_shipping,
+    LineRequest, ReturnFacts, check_return_eligible, label_for, reason_of, refund_without_return, who_pays_parcel,
 )
 from comptoir.returns.transitions import claim, claimed_quantities, lock_return, move, record_event, release_claims
 from comptoir.shipping.rules import find_rate
@@ -160,7 +159,7 @@ def _plan_shipping(ret: ReturnRequest, policy) -> None:
     """Who pays the parcel (OG-RET-03, AA-RET-03), and with which document (AL-RET-02, OP-RET-02)."""
     kinds = list(ret.items.values_list("reason_kind", flat=True))
     plan = label_for(policy, ret.country)
-    ret.shipping_paid_by = "brand" if plan.paid_by_brand else who_pays_return_shipping(policy, kinds)
+    ret.shipping_paid_by = who_pays_parcel(policy, kinds, ret.country)
     ret.reimbursement_cap_minor = plan.reimbursement_cap_minor
     if ret.drop_off == "store":
         ret.label_kind, ret.carrier = "rma_slip", ""

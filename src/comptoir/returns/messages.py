@@ -23,9 +23,9 @@ MESSAGES = {
     },
     "no_right_of_withdrawal": {
         "en": "Professional purchases carry no right of withdrawal: only non-compliant, damaged, defective or "
-              "lost products can be returned.",
+              "lost products can be returned (reasons: {reasons}).",
         "fr": "Les achats professionnels n'ouvrent pas de droit de rétractation : seuls les produits non conformes, "
-              "endommagés, défectueux ou perdus peuvent être retournés.",
+              "endommagés, défectueux ou perdus peuvent être retournés (motifs : {reasons}).",
     },
     "defect_reported_too_late": {
         "en": "Defects must be reported within {hours} hours of receiving the product.",

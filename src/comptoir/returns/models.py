@@ -90,7 +90,8 @@ class ReturnItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="return_item_quantity_positive"),
             models.UniqueConstraint(fields=["return_request", "order_line"], name="one_item_per_line_per_return"),
             models.CheckConstraint(
-                condition=Q(inspection_status="refused") | Q(refusal_reason=""), name="refusal_reason_only_when_refused",
+                condition=Q(inspection_status="refused") | Q(refusal_reason=""),
+                name="refusal_reason_only_when_refused",
             ),
         ]
 

@@ -89,11 +89,13 @@ def check_return_eligible(policy: BrandPolicy, facts: ReturnFacts, now: datetime
                                    deadline=deadline.isoformat())
     for line in facts.lines:
         reason = reason_of(policy, line.reason_code)
+        if (reason is None or reason.kind == "change_of_mind") and not returns.right_of_withdrawal:
+            # OP-RET-01: for professionals any reason but the brand's defect reasons is a withdrawal.
+            return Decision.refuse("no_right_of_withdrawal", "OP-RET-01",
+                                   reasons=", ".join(r.code for r in returns.reasons))
         if reason is None:
             return Decision.refuse("unknown_return_reason", "OP-RET-02", reason=line.reason_code,
                                    reasons=", ".join(r.code for r in returns.reasons))
-        if not returns.right_of_withdrawal and reason.kind == "change_of_mind":
-            return Decision.refuse("no_right_of_withdrawal", "OP-RET-01")
         if (returns.defect_report_within_hours and reason.kind in DEFECT_KINDS
                 and now > line.delivered_at + timedelta(hours=returns.defect_report_within_hours)):
             return Decision.refuse("defect_reported_too_late", "AL-RET-06",
@@ -114,6 +116,17 @@ def who_pays_return_shipping(policy: BrandPolicy, reason_kinds) -> str:
     if returns.return_shipping_paid_by == "brand":
         return "brand"
     return "brand" if any(kind in returns.brand_pays_for for kind in reason_kinds) else "customer"
+
+
+def who_pays_parcel(policy: BrandPolicy, reason_kinds, country: str) -> str:
+    """Who pays this parcel: the brand with its prepaid label; where the carrier does not serve, the shopper
+    advances the cost unless a reason is the brand's fault (AL-RET-02); else `who_pays_return_shipping`."""
+    plan = label_for(policy, country)
+    if plan.paid_by_brand:
+        return "brand"
+    if plan.reimbursement_cap_minor or policy.returns.label.kind == "prepaid_label":
+        return "brand" if any(kind in policy.returns.brand_pays_for for kind in reason_kinds) else "customer"
+    return who_pays_return_shipping(policy, reason_kinds)
 
 
 def label_for(policy: BrandPolicy, country: str) -> LabelPlan:

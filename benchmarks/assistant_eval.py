@@ -1,0 +1,149 @@
+"""Evaluate the help-center assistant's retrieval on benchmarks/assistant_questions.toml (issue 6).
+
+Builds each brand's index once from its preset FAQ (no database), asks every question, and prints top-1 and
+top-3 accuracy, no-answer precision and recall, and p50/p99 latency — for all questions, the tuning split
+and the held-out split. Usage: .venv/bin/python benchmarks/assistant_eval.py [--failures] [--split held-out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUESTIONS = HERE / "assistant_questions.toml"
+
+
+@dataclass(frozen=True)
+class Row:
+    brand: str
+    question: str
+    expected: frozenset[str]  # empty = the FAQ has no answer
+    held_out: bool
+
+
+def load_rows(path: Path = QUESTIONS) -> list[Row]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for brand, block in data["brands"].items():
+        for question, expected in block["questions"]:
+            position = len(rows)
+            rows.append(Row(brand, question, frozenset(filter(None, expected.split("|"))), position % 3 == 0))
+    return rows
+
+
+def build_indexes(brands: set[str]):
+    """One index per brand, from the bundled preset's faq.toml; returns ({slug: Index}, seconds)."""
+    from comptoir.brands.presets import PRESETS_DIR, read_preset
+    from comptoir.care.retrieval import Index, Passage
+
+    started = time.perf_counter()
+    indexes = {}
+    for folder in sorted(PRESETS_DIR.iterdir()):
+        if not (folder / "policy.toml").exists():
+            continue
+        preset = read_preset(folder)
+        if preset.policy.slug not in brands:
+            continue
+        indexes[preset.policy.slug] = Index([
+            Passage(entry.id, entry.question.model_dump(), entry.answer.model_dump(), tuple(entry.phrasings))
+            for entry in preset.faq.entries
+        ])
+    return indexes, time.perf_counter() - started
+
+
+@dataclass
+class Outcome:
+    row: Row
+    answered: bool
+    ids: list[str]
+    confidence: float
+    seconds: float
+
+    @property
+    def top1(self) -> bool:
+        return self.answered and bool(self.ids) and self.ids[0] in self.row.expected
+
+    @property
+    def top3(self) -> bool:
+        return self.answered and bool(self.row.expected & set(self.ids[:3]))
+
+
+def evaluate(rows: list[Row], indexes) -> list[Outcome]:
+    outcomes = []
+    for row in rows:
+        started = time.perf_counter()
+        result = indexes[row.brand].search(row.question, k=3)
+        elapsed = time.perf_counter() - started
+        outcomes.append(Outcome(row, result.answered, [hit.passage.id for hit in result.hits],
+                                result.hits[0].confidence if result.hits else 0.0, elapsed))
+    return outcomes
+
+
+def figures(outcomes: list[Outcome]) -> dict:
+    answerable = [o for o in outcomes if o.row.expected]
+    unanswerable = [o for o in outcomes if not o.row.expected]
+    said_none = [o for o in outcomes if not o.answered]
+    latencies = sorted(o.seconds for o in outcomes)
+
+    def share(part, whole):
+        return len(part) / len(whole) if whole else float("nan")
+
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {
+        "questions": len(outcomes), "answerable": len(answerable), "no_answer": len(unanswerable),
+        "top1": share([o for o in answerable if o.top1], answerable),
+        "top3": share([o for o in answerable if o.top3], answerable),
+        "no_answer_precision": share([o for o in said_none if not o.row.expected], said_none),
+        "no_answer_recall": share([o for o in unanswerable if not o.answered], unanswerable),
+        "p50_ms": percentile(0.50), "p99_ms": percentile(0.99),
+    }
+
+
+def report(title: str, values: dict) -> str:
+    return (f"{title:9} n={values['questions']:3} ({values['no_answer']} without answer)  "
+            f"top-1 {values['top1']:.1%}  top-3 {values['top3']:.1%}  "
+            f"no-answer precision {values['no_answer_precision']:.1%} recall {values['no_answer_recall']:.1%}  "
+            f"p50 {values['p50_ms']:.2f} ms  p99 {values['p99_ms']:.2f} ms")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--failures", action="store_true", help="list the questions answered wrongly")
+    parser.add_argument("--split", choices=["all", "tuning", "held-out"], default="tuning",
+                        help="which split --failures lists (default: tuning; keep held-out unseen)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE.parent / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings")
+    import django
+
+    django.setup()
+    rows = load_rows()
+    indexes, build_seconds = build_indexes({row.brand for row in rows})
+    evaluate(rows[:20], indexes)  # warm caches (stemmer, imports) as a long-running process would be
+    outcomes = evaluate(rows, indexes)
+    print(f"index built once for {len(indexes)} brands in {build_seconds * 1000:.0f} ms")
+    print(report("all", figures(outcomes)))
+    print(report("tuning", figures([o for o in outcomes if not o.row.held_out])))
+    print(report("held-out", figures([o for o in outcomes if o.row.held_out])))
+    if args.failures:
+        chosen = {"all": outcomes, "tuning": [o for o in outcomes if not o.row.held_out],
+                  "held-out": [o for o in outcomes if o.row.held_out]}[args.split]
+        for outcome in chosen:
+            good = outcome.top1 if outcome.row.expected else not outcome.answered
+            if not good:
+                expected = "|".join(sorted(outcome.row.expected)) or "(none)"
+                print(f"  [{outcome.row.brand}] {outcome.row.question!r}: expected {expected}, got "
+                      f"{outcome.ids[:3]} conf {outcome.confidence:.2f}{'' if outcome.answered else ' (no answer)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Lexical retrieval over a brand's help-center passages: BM25 over question, authored phrasings and answer,
+both languages, with stemming, shop-vocabulary concepts and typo tolerance (ALL-CARE-04).
+
+An entry's score is the best of its question-like views (the question in each language, each phrasing) plus
+a smaller share of its best answer view. The confidence is the share of the question's weight (IDF) the top
+entry covers, damped when the runner-up is as good: below `NO_ANSWER_BELOW` the assistant says it has no
+answer. Build an `Index` once per brand and FAQ version (`index_for`); searching it is pure and fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from comptoir.care.text import analyse, detect_language, lexicon_words, stem, words, STOPWORDS
+
+K1, B = 1.2, 0.5
+QUESTION_WEIGHT = 1.0
+ANSWER_WEIGHT = 0.35
+CONCEPT_WEIGHT = 0.8  # a concept match ("~refund") is good evidence, a little less than the word itself
+NO_ANSWER_BELOW = 0.45
+MIN_TYPO_LENGTH = 4
+# A word no passage knows ("perfume") weighs this share of the rarest word's IDF in the confidence.
+UNKNOWN_WORD_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One answerable passage: an FAQ entry or a service notice."""
+
+    id: str
+    question: dict  # {"en": ..., "fr": ...}
+    answer: dict
+    phrasings: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    passage: Passage
+    score: float  # raw BM25
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    language: str | None  # detected, None when the question gives no sign
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.hits) and self.hits[0].confidence >= NO_ANSWER_BELOW
+
+
+class Index:
+    def __init__(self, passages: list[Passage]):
+        self.passages = list(passages)
+        self._vocabulary: dict[str, str] = {}  # folded surface word -> stem
+        views: list[tuple[int, str, Counter]] = []
+        for position, passage in enumerate(self.passages):
+            texts_q = [*passage.question.values(), *passage.phrasings]
+            for text in texts_q:
+                views.append((position, "q", self._terms(text)))
+            for text in passage.answer.values():
+                views.append((position, "a", self._terms(text)))
+        self._view_entry = [entry for entry, _, _ in views]
+        self._view_field = [kind for _, kind, _ in views]
+        lengths = [sum(terms.values()) or 1 for _, _, terms in views]
+        average = {kind: sum(n for n, (_, k, _) in zip(lengths, views) if k == kind) /
+                   max(1, sum(1 for _, k, _ in views if k == kind)) for kind in ("q", "a")}
+        self._norm = [K1 * (1 - B + B * n / average[kind]) for n, (_, kind, _) in zip(lengths, views)]
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        entries_with: dict[str, set[int]] = defaultdict(set)
+        for view, (entry, _, terms) in enumerate(views):
+            for term, count in terms.items():
+                self._postings[term].append((view, count))
+                entries_with[term].add(entry)
+        total = max(1, len(self.passages))
+        self._idf = {term: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5))
+                     for term, found in entries_with.items()}
+        self._unknown_idf = math.log(1 + (total + 0.5) / 0.5)
+        for word in lexicon_words():
+            self._vocabulary.setdefault(word, stem(word))
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            if len(word) >= MIN_TYPO_LENGTH:
+                for variant in _deletes(word):
+                    self._deletes[variant].append(word)
+
+    def _terms(self, text: str) -> Counter:
+        for word in words(text):
+            if word not in STOPWORDS:
+                self._vocabulary.setdefault(word, stem(word))
+        return Counter(term for group in analyse(text) for term in group)
+
+    def _correct(self, word: str, word_stem: str) -> str:
+        """Typo tolerance: an unknown word becomes the known word one edit away with the most entries."""
+        if word_stem in self._postings or word in self._vocabulary or len(word) < MIN_TYPO_LENGTH \
+                or not word.isalpha():
+            return word_stem
+        candidates = set(self._deletes.get(word, ()))
+        for variant in _deletes(word):
+            if variant in self._vocabulary:
+                candidates.add(variant)
+            candidates.update(self._deletes.get(variant, ()))
+        if not candidates:
+            return word_stem
+        best = max(sorted(candidates), key=lambda known: len(self._postings.get(self._vocabulary[known], ())))
+        return self._vocabulary[best]
+
+    def search(self, question: str, *, k: int = 3) -> SearchResult:
+        language = detect_language(question)
+        groups = [group for group in analyse(question, self._correct)]
+        if not groups:
+            return SearchResult(language)
+        view_scores: dict[int, float] = defaultdict(float)
+        view_matched: dict[int, float] = defaultdict(float)
+        total_weight = 0.0
+        for group in dict.fromkeys(groups):  # a repeated word counts once
+            known = [self._weight(term) for term in group if term in self._idf]
+            weight = max(known) if known else UNKNOWN_WORD_SHARE * self._unknown_idf
+            total_weight += weight
+            best: dict[int, tuple[float, float]] = {}
+            for term in group:
+                idf = self._idf.get(term)
+                if idf is None:
+                    continue
+                boost = CONCEPT_WEIGHT if term.startswith("~") else 1.0
+                for view, count in self._postings[term]:
+                    contribution = boost * idf * count * (K1 + 1) / (count + self._norm[view])
+                    if contribution > best.get(view, (0.0, 0.0))[0]:
+                        best[view] = (contribution, boost * idf)
+            for view, (contribution, matched) in best.items():
+                view_scores[view] += contribution
+                view_matched[view] += matched
+        entries: dict[int, list[float]] = {}  # entry -> [best q, best a, matched weight q, matched weight a]
+        for view, score in view_scores.items():
+            slot = entries.setdefault(self._view_entry[view], [0.0, 0.0, 0.0, 0.0])
+            offset = 0 if self._view_field[view] == "q" else 1
+            if score > slot[offset]:
+                slot[offset], slot[offset + 2] = score, view_matched[view]
+        ranked = sorted(
+            ((QUESTION_WEIGHT * q + ANSWER_WEIGHT * a, max(mq, 0.8 * ma), entry)
+             for entry, (q, a, mq, ma) in entries.items()),
+            key=lambda item: (-item[0], item[2]),
+        )[:k]
+        if not ranked:
+            return SearchResult(language)
+        top = ranked[0][0]
+        hits = []
+        for position, (score, matched, entry) in enumerate(ranked):
+            coverage = min(1.0, matched / total_weight) if total_weight else 0.0
+            runner_up = ranked[position + 1][0] if position + 1 < len(ranked) else 0.0
+            margin = (score - runner_up) / score if score else 0.0
+            relative = score / top if top else 0.0
+            confidence = coverage * (0.85 + 0.15 * margin) * relative
+            hits.append(Hit(self.passages[entry], round(score, 4), round(min(1.0, confidence), 3)))
+        return SearchResult(language, hits)
+
+    def _weight(self, term: str) -> float:
+        return (CONCEPT_WEIGHT if term.startswith("~") else 1.0) * self._idf[term]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def passage_text(passage: Passage, language: str) -> tuple[str, str]:
+    """The question and answer of a passage in `language`, falling back to the other language."""
+    other = "fr" if language == "en" else "en"
+    return (passage.question.get(language) or passage.question.get(other, ""),
+            passage.answer.get(language) or passage.answer.get(other, ""))
