@@ -53,7 +53,7 @@ def build_indexes(brands: set[str]):
         indexes[preset.policy.slug] = Index([
             Passage(entry.id, entry.question.model_dump(), entry.answer.model_dump(), tuple(entry.phrasings))
             for entry in preset.faq.entries
-        ])
+        ], low_signal_words=(preset.policy.name,))
     return indexes, time.perf_counter() - started
 
 
@@ -80,7 +80,7 @@ def evaluate(rows: list[Row], indexes) -> list[Outcome]:
         started = time.perf_counter()
         result = indexes[row.brand].search(row.question, k=3)
         elapsed = time.perf_counter() - started
-        outcomes.append(Outcome(row, result.answered, [hit.passage.id for hit in result.hits],
+        outcomes.append(Outcome(row, result.answered, [hit.passage.id for hit in result.shown()],
                                 result.hits[0].confidence if result.hits else 0.0, elapsed))
     return outcomes
 

@@ -17,9 +17,10 @@ from ninja.parser import Parser
 from comptoir.accounts.api import router as accounts_router
 from comptoir.accounts.staff_api import router as staff_accounts_router
 from comptoir.brands.api import router as brands_router
+from comptoir.care.api import router as care_router  # TEMP-CARE (the lead mounts it)
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
-from comptoir.consent.api import router as consent_router, staff_router as staff_consent_router  # TEMP-CONSENT
+from comptoir.consent.api import mount_account_deletion, router as consent_router, staff_router as staff_consent_router  # TEMP-CONSENT
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.discounts.api import router as discounts_router
 from comptoir.giftcards.api import router as giftcards_router
@@ -82,11 +83,13 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+mount_account_deletion(accounts_router)  # TEMP-CONSENT
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
                discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
                consent_router, staff_consent_router):  # TEMP-CONSENT
     api.add_router("", router)
+api.add_router("", care_router)  # TEMP-CARE
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/
 # path answers a typed 404 like every other error, not Django's HTML page.

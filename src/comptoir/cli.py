@@ -155,6 +155,35 @@ def payments_import_transfers(args) -> int:
     return 0
 
 
+def ask(args) -> int:
+    """Ask the help-center assistant a question, as a guest (ALL-CARE-04); --json prints the API body."""
+    import json
+
+    from comptoir.brands.services import get_brand
+    from comptoir.care.services import ask as ask_assistant
+    from comptoir.core.errors import DomainError
+
+    try:
+        brand = get_brand(args.brand)
+    except DomainError as error:
+        print(f"error: {error.message('en')}", file=sys.stderr)
+        return 2
+    result = ask_assistant(brand, args.question, language=args.language, customer=None, now=_now(args.now))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return 0
+    for answer in result.answers:
+        print(f"[{answer.score:.2f}] {answer.question}\n  {answer.answer}\n  {answer.url}\n")
+    if result.handover is not None:
+        handover = result.handover
+        contact = handover.contact
+        when = "open now" if handover.open_now else f"next opening {handover.next_opening:%Y-%m-%d %H:%M %Z}" \
+            if handover.next_opening else "no opening hours published"
+        print(f"No answer in the help center ({handover.reason}). Contact: {contact['email']} "
+              f"{contact['phone']}".rstrip() + f" ({when})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="comptoir", description="Orders, after-sales and customer care.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -201,6 +230,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--brand", required=True, help="brand slug")
     p.add_argument("--now", help="ISO 8601 instant (test clock only)")
     p.set_defaults(handler=payments_import_transfers)
+
+    p = commands.add_parser("ask", help="ask the help-center assistant a question")
+    p.add_argument("question")
+    p.add_argument("--brand", required=True, help="brand slug")
+    p.add_argument("--language", choices=["en", "fr"], help="answer language (default: detected)")
+    p.add_argument("--json", action="store_true", help="print the API's JSON body")
+    p.add_argument("--now", help="ISO 8601 instant (test clock only)")
+    p.set_defaults(handler=ask)
 
     p = commands.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

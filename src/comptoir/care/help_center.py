@@ -71,7 +71,7 @@ def brand_index(brand: Brand, notices: NoticeState) -> Index:
                 notice_url(brand, notice.key))
         for notice in ServiceNotice.objects.filter(brand=brand).order_by("pk")
     ]
-    index = Index(passages)
+    index = Index(passages, low_signal_words=(brand.name,))
     _INDEXES[brand.pk] = (version, index)
     return index
 

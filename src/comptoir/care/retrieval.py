@@ -13,16 +13,23 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from comptoir.care.text import analyse, detect_language, lexicon_words, stem, words, STOPWORDS
+from comptoir.care.text import STOPWORDS, analyse, detect_language, lexicon_words, stem, words
+from comptoir.care.vocabulary import LOW_SIGNAL
 
 K1, B = 1.2, 0.5
 QUESTION_WEIGHT = 1.0
 ANSWER_WEIGHT = 0.35
 CONCEPT_WEIGHT = 0.8  # a concept match ("~refund") is good evidence, a little less than the word itself
 NO_ANSWER_BELOW = 0.45
+COVERAGE_EXPONENT = 2  # rank by BM25 × coverage^e: a passage explaining all of the question beats a longer match
+MARGIN_SHARE = 0.15  # how much a close runner-up lowers the confidence
+ALSO_SHOWN_FROM = 0.15  # further answers below this confidence are noise, not alternatives
 MIN_TYPO_LENGTH = 4
 # A word no passage knows ("perfume") weighs this share of the rarest word's IDF in the confidence.
 UNKNOWN_WORD_SHARE = 0.5
+TYPO_WEIGHT = 0.6  # a word matched only after correcting a typo is weaker evidence ("homme" is not "home")
+LOW_SIGNAL_WEIGHT = 0.3
+_LOW_SIGNAL_STEMS = frozenset(stem(word) for text in LOW_SIGNAL for word in words(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +59,18 @@ class SearchResult:
     def answered(self) -> bool:
         return bool(self.hits) and self.hits[0].confidence >= NO_ANSWER_BELOW
 
+    def shown(self) -> list[Hit]:
+        """What the shopper sees: nothing below the threshold; after the first, only hits worth reading."""
+        if not self.answered:
+            return []
+        return [self.hits[0], *(hit for hit in self.hits[1:] if hit.confidence >= ALSO_SHOWN_FROM)]
+
 
 class Index:
-    def __init__(self, passages: list[Passage]):
+    def __init__(self, passages: list[Passage], *, low_signal_words: tuple[str, ...] = ()):
+        """`low_signal_words`: words such as the brand's own name, which say nothing about the question."""
         self.passages = list(passages)
+        self._low_signal = _LOW_SIGNAL_STEMS | {stem(word) for text in low_signal_words for word in words(text)}
         self._vocabulary: dict[str, str] = {}  # folded surface word -> stem
         views: list[tuple[int, str, Counter]] = []
         for position, passage in enumerate(self.passages):
@@ -111,22 +126,35 @@ class Index:
 
     def search(self, question: str, *, k: int = 3) -> SearchResult:
         language = detect_language(question)
-        groups = [group for group in analyse(question, self._correct)]
+        corrected: set[str] = set()
+
+        def correct(word: str, word_stem: str) -> str:
+            fixed = self._correct(word, word_stem)
+            if fixed != word_stem:
+                corrected.add(fixed)
+            return fixed
+
+        groups = analyse(question, correct)
         if not groups:
             return SearchResult(language)
         view_scores: dict[int, float] = defaultdict(float)
         view_matched: dict[int, float] = defaultdict(float)
         total_weight = 0.0
         for group in dict.fromkeys(groups):  # a repeated word counts once
-            known = [self._weight(term) for term in group if term in self._idf]
-            weight = max(known) if known else UNKNOWN_WORD_SHARE * self._unknown_idf
+            known = [self._weight(term) * (TYPO_WEIGHT if term in corrected else 1.0)
+                     for term in group if term in self._idf]
+            if known:
+                weight = max(known)
+            else:
+                weight = UNKNOWN_WORD_SHARE * self._unknown_idf * (LOW_SIGNAL_WEIGHT if group & self._low_signal
+                                                                   else 1.0)
             total_weight += weight
             best: dict[int, tuple[float, float]] = {}
             for term in group:
                 idf = self._idf.get(term)
                 if idf is None:
                     continue
-                boost = CONCEPT_WEIGHT if term.startswith("~") else 1.0
+                boost = _boost(term, self._low_signal) * (TYPO_WEIGHT if term in corrected else 1.0)
                 for view, count in self._postings[term]:
                     contribution = boost * idf * count * (K1 + 1) / (count + self._norm[view])
                     if contribution > best.get(view, (0.0, 0.0))[0]:
@@ -140,26 +168,32 @@ class Index:
             offset = 0 if self._view_field[view] == "q" else 1
             if score > slot[offset]:
                 slot[offset], slot[offset + 2] = score, view_matched[view]
-        ranked = sorted(
-            ((QUESTION_WEIGHT * q + ANSWER_WEIGHT * a, max(mq, 0.8 * ma), entry)
-             for entry, (q, a, mq, ma) in entries.items()),
-            key=lambda item: (-item[0], item[2]),
-        )[:k]
+        scored = []
+        for entry, (q, a, matched_q, matched_a) in entries.items():
+            score = QUESTION_WEIGHT * q + ANSWER_WEIGHT * a
+            coverage = min(1.0, max(matched_q, 0.8 * matched_a) / total_weight) if total_weight else 0.0
+            scored.append((score * coverage ** COVERAGE_EXPONENT, score, coverage, entry))
+        ranked = sorted(scored, key=lambda item: (-item[0], item[3]))[:k]
         if not ranked:
             return SearchResult(language)
         top = ranked[0][0]
         hits = []
-        for position, (score, matched, entry) in enumerate(ranked):
-            coverage = min(1.0, matched / total_weight) if total_weight else 0.0
+        for position, (rank_score, score, coverage, entry) in enumerate(ranked):
             runner_up = ranked[position + 1][0] if position + 1 < len(ranked) else 0.0
-            margin = (score - runner_up) / score if score else 0.0
-            relative = score / top if top else 0.0
-            confidence = coverage * (0.85 + 0.15 * margin) * relative
+            margin = (rank_score - runner_up) / rank_score if rank_score else 0.0
+            relative = rank_score / top if top else 0.0
+            confidence = coverage * (1 - MARGIN_SHARE + MARGIN_SHARE * margin) * relative
             hits.append(Hit(self.passages[entry], round(score, 4), round(min(1.0, confidence), 3)))
         return SearchResult(language, hits)
 
     def _weight(self, term: str) -> float:
-        return (CONCEPT_WEIGHT if term.startswith("~") else 1.0) * self._idf[term]
+        return _boost(term, self._low_signal) * self._idf[term]
+
+
+def _boost(term: str, low_signal: frozenset[str]) -> float:
+    if term.startswith("~"):
+        return CONCEPT_WEIGHT
+    return LOW_SIGNAL_WEIGHT if term in low_signal else 1.0
 
 
 def _deletes(word: str) -> set[str]:

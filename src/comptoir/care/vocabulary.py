@@ -76,7 +76,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "newsletter": ("newsletter", "mailing list", "subscribe", "abonner", "abonnement", "inscrire newsletter",
                    "unsubscribe", "désabonner", "désinscrire", "desinscription", "marketing emails"),
     "job": ("job", "jobs", "emploi", "emplois", "recrutement", "recruit", "recruiting", "recrutez", "hiring",
-            "career", "careers", "candidature", "postuler", "cv", "internship", "work for you", "work at",
+            "candidature", "postuler", "cv", "internship", "work for you", "work at",
             "travailler chez", "travailler pour", "offre d'emploi", "vacancies", "apply for a job",
             "job application", "candidature spontanée"),
     "wholesale": ("wholesale", "retailer", "revendeur", "revendre", "resell", "stockist", "distributeur",
@@ -130,3 +130,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "inspection": ("inspect", "inspection", "check", "vérifier", "vérification", "contrôle", "controle"),
     "withdrawal": ("withdrawal", "rétractation", "retractation", "cooling off", "change my mind"),
 }
+
+# Words that name the thing a question is about, not what the shopper wants to know ("return a *sweater*"):
+# they count for little, so that "je veux renvoyer un pull" meets the return entry, not a wash-care one.
+LOW_SIGNAL = (
+    "item", "items", "article", "articles", "product", "products", "produit", "produits", "piece", "pièce",
+    "thing", "things", "clothes", "clothing", "vêtement", "vêtements", "garment", "pull", "pullover", "sweater",
+    "jumper", "cardigan", "gilet", "shirt", "chemise", "t-shirt", "tee", "top", "blouse", "jacket", "veste",
+    "blazer", "coat", "manteau", "jeans", "jean", "trousers", "pants", "pantalon", "skirt", "jupe", "dress",
+    "robe", "shoes", "chaussures", "bag", "sac", "ring", "bague", "necklace", "collier", "bracelet", "earrings",
+    "boucles", "wallet", "portefeuille", "jewel", "jewels", "jewellery", "jewelry", "bijou", "bijoux", "hoops",
+    "today", "yesterday", "morning", "week", "aujourd'hui", "hier", "matin", "semaine", "friend's", "mine",
+)

@@ -221,10 +221,8 @@ def data_export(request, slug: str):
     return response
 
 
-@router.delete("/brands/{slug}/me", response={204: None, 409: DeletionPending},
-               summary="Delete my account: at once where the brand allows it, else through customer care "
-                       "(ALL-ACC-04, OG-ACC-03)")
 def delete_me(request, slug: str):
+    """Delete my account: at once where the brand allows it, else a request to customer care (OG-ACC-03)."""
     brand = get_brand(slug)
     customer = require_shopper(request, brand)
     pending = erasure.request_account_deletion(customer, now=request.now)
@@ -238,6 +236,17 @@ def delete_me(request, slug: str):
         "message": render_message("deletion_through_customer_care", language, {"contact": reach}),
         "contact": {"email": contact.email, "phone": contact.phone}, "request": _request_out(pending),
     })
+
+
+def mount_account_deletion(accounts_router: Router) -> None:
+    """Add `DELETE /brands/{slug}/me` to the accounts router, which owns that path's GET and PATCH: Django
+    sends a path to one router only, so a second router's DELETE there would answer 405. Call it before
+    the accounts router is added to the API."""
+    accounts_router.add_api_operation(
+        "/brands/{slug}/me", ["DELETE"], delete_me, response={204: None, 409: DeletionPending}, tags=router.tags,
+        summary="Delete my account: at once where the brand allows it, else through customer care "
+                "(ALL-ACC-04, OG-ACC-03)",
+    )
 
 
 def _request_out(request: DeletionRequest) -> dict:

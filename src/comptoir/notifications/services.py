@@ -31,6 +31,8 @@ formatted in the recipient's language. Any key may be missing; templates then le
                 "items": [{"name", "size", "quantity", "reason", "accepted", "refusal", "note"}]}
                reason (return_rejected)                    # return_accepted, return_label, return_received…
     refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
+    case:      {"reference", "subject", "kind", "message", "expected_answer_by", "opening_hours",
+                "damage_reminder", "reported_to_carrier"}  # case_received, case_reply (order: number)
     confirm_url                                            # newsletter_confirm, stock_alert_confirm
     subject, text, unsubscribe_url                         # newsletter_issue
     product:   {"name", "size", "colour", "url"}, unsubscribe_url  # stock_alert_confirm, back_in_stock
@@ -77,6 +79,8 @@ TEMPLATES = (
     "newsletter_issue",
     "stock_alert_confirm",
     "back_in_stock",
+    "case_received",
+    "case_reply",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from comptoir.core.errors import Conflict, InvalidInput, NotFound
 from comptoir.orders.models import Order, OrderEvent, OrderLine
+from comptoir.orders.services import lock_order
 from comptoir.returns import refunding, states
 from comptoir.returns.emails import notify_return
 from comptoir.returns.models import ReturnItem, ReturnRequest
@@ -69,8 +70,8 @@ def _check_items(order: Order, items: list[ItemRequest], now: datetime) -> tuple
     policy = order.brand.policy_object
     if not items:
         raise InvalidInput("return_items_required", rule="OG-RET-01")
-    lines = {line.id: line for line in OrderLine.objects.select_for_update().select_related("shipment")
-             .filter(order=order).order_by("id")}
+    locked = OrderLine.objects.select_for_update(of=("self",)).select_related("shipment")
+    lines = {line.id: line for line in locked.filter(order=order).order_by("id")}
     wanted: dict[int, ItemRequest] = {}
     for item in items:
         if item.line_id not in lines or lines[item.line_id].is_gift_card:
@@ -129,7 +130,7 @@ def declare_return(order: Order, *, items: list[ItemRequest], drop_off: str | No
     drop_off = _check_drop_off(policy, drop_off, store_code, country)
     try:
         with transaction.atomic():
-            order = Order.objects.select_for_update().select_related("brand").get(pk=order.pk)
+            order = lock_order(order.pk)
             lines, wanted = _check_items(order, items, now)
             ret = ReturnRequest.objects.create(
                 brand=order.brand, order=order, customer=customer or order.customer, email=order.email,
@@ -171,7 +172,7 @@ def add_items(ret: ReturnRequest, *, items: list[ItemRequest], actor: str, now: 
     """AL-RET-01 "you can add other items later in the process", while the parcel has not arrived."""
     policy = _returns_policy(ret.order)
     with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=ret.order_id).first()
+        lock_order(ret.order_id)  # locks in a fixed order: order, its lines, then the return
         ret = lock_return(ret.pk)
         if ret.status not in states.OPEN_FOR_ITEMS:
             raise states.IllegalTransition("return", ret.status, "add_items", rule="AL-RET-01")

@@ -50,7 +50,7 @@ def refund_returned_parcel(parcel: ReturnedParcel, *, now: datetime) -> Returned
                                 reference=f"RTS-{parcel.shipment_id}", key=f"returned-parcel:{parcel.pk}:refund",
                                 now=now)
     with transaction.atomic():
-        parcel = ReturnedParcel.objects.select_for_update().select_related("order").get(pk=parcel.pk)
+        parcel = ReturnedParcel.objects.select_for_update(of=("self",)).select_related("order").get(pk=parcel.pk)
         if parcel.refunded_at is None:
             parcel.refunded_at, parcel.refund_reference = now, reference
             parcel.save(update_fields=["refunded_at", "refund_reference"])

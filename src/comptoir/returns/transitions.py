@@ -25,7 +25,7 @@ def move(ret: ReturnRequest, move_name: str, *, actor: str, now: datetime, data:
 
 
 def lock_return(return_id) -> ReturnRequest:
-    ret = (ReturnRequest.objects.select_for_update().select_related("brand", "order")
+    ret = (ReturnRequest.objects.select_for_update(of=("self",)).select_related("brand", "order")
            .filter(pk=return_id).first())
     if ret is None:
         raise NotFound("not_found", thing="return")
