@@ -27,6 +27,9 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Password hashing cost is irrelevant to behaviour; argon2 stays the production hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests create and roll back brands and flush the database: every request reads its brand row.
+    settings.BRAND_CACHE_SECONDS = 0
+    settings.CATALOG_CACHE_SECONDS = 0
 
 
 class Api:

@@ -20,7 +20,9 @@ from comptoir.brands.api import router as brands_router
 from comptoir.care.api import router as care_router  # TEMP-CARE (the lead mounts it)
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
-from comptoir.consent.api import mount_account_deletion, router as consent_router, staff_router as staff_consent_router  # TEMP-CONSENT
+from comptoir.consent.api import mount_account_deletion
+from comptoir.consent.api import router as consent_router
+from comptoir.consent.api import staff_router as staff_consent_router
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.discounts.api import router as discounts_router
 from comptoir.giftcards.api import router as giftcards_router
@@ -83,11 +85,12 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-mount_account_deletion(accounts_router)  # TEMP-CONSENT
+# DELETE /brands/{slug}/me shares its path with the accounts router: it must be registered there.
+mount_account_deletion(accounts_router)
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
                discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
-               consent_router, staff_consent_router):  # TEMP-CONSENT
+               consent_router, staff_consent_router):
     api.add_router("", router)
 api.add_router("", care_router)  # TEMP-CARE
 

@@ -128,7 +128,9 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(os.environ.get("COMPTOIR_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"connect_timeout": 5},
+            # Parameters bound by the server, not quoted into the SQL by psycopg, so a statement run
+            # often (every placement runs the same ~20) is prepared once per connection and its plan reused.
+            "OPTIONS": {"connect_timeout": 5, "server_side_binding": True, "prepare_threshold": 5},
         }
     raise ImproperlyConfigured(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 
@@ -139,6 +141,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long a process reuses a brand row it read (brands.services.get_brand); 0 reads it every time.
+BRAND_CACHE_SECONDS = float(os.environ.get("COMPTOIR_BRAND_CACHE_SECONDS", "5"))
+# How long a process reuses a rendered products page (catalog.api.products); its stock is always read fresh.
+CATALOG_CACHE_SECONDS = float(os.environ.get("COMPTOIR_CATALOG_CACHE_SECONDS", "5"))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

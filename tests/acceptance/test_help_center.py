@@ -162,11 +162,11 @@ def test_ALL_CARE_02_contact_request_becomes_a_case_acknowledged_and_answered(ap
     assert reply.status == 201, reply
     case = Case.objects.select_related("customer", "order").get(pk=reply["id"])
     assert case.customer.email == camille["email"] and case.order.number == placed["number"]
-    # 16 opening hours: 1 h on Friday, 6.5 h on Monday, 6.5 h on Tuesday, 2 h on Wednesday.
-    assert reply["expected_answer_by"] == "2026-12-02T11:00:00+01:00"
+    # 16 opening hours: 1 h on Friday, 7 h on Monday, 7 h on Tuesday, 1 h on Wednesday.
+    assert reply["expected_answer_by"] == "2026-12-02T10:00:00+01:00"
     received = last_email("case_received", camille["email"])
     assert "Monday to Friday, 09:00–12:30 and 13:30–17:00 (Paris time)" in received.text
-    assert "Wednesday 2 December, 11:00" in received.text
+    assert "Wednesday 2 December, 10:00" in received.text
 
     team = staff(api, AL, now=paris(30, 10))
     inbox = api.get(f"/staff/brands/{AL}/cases", token=team, query={"status": "open"})
@@ -286,10 +286,12 @@ def test_intent_never_shows_another_customers_order(api):
     assert placed["number"] not in answer and answer == "I found no order in your account."
 
 
-def test_intent_of_a_guest_asks_to_sign_in(api):
+def test_intent_of_a_guest_gets_the_faq_answer_then_is_asked_to_sign_in(api):
     body = ask(api, AL, "where is my order?")
     assert body["intent"] == "where_is_my_order"
-    assert body["answers"][0]["answer"].startswith("Sign in")
+    assert body["answers"][0]["id"] == "find-tracking-link"
+    assert body["answers"][-1]["id"] == "intent:where_is_my_order"
+    assert body["answers"][-1]["answer"].startswith("Sign in")
 
 
 def test_intent_invoice_and_return_give_links_into_the_flows(api):

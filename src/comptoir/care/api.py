@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.accounts.auth import optional_shopper, require_shopper, require_staff
@@ -171,7 +171,7 @@ def open_case(request, slug: str, payload: CaseIn):
         subject=payload.subject, message=payload.message, now=request.now, language=language,
         reported_to_carrier=payload.reported_to_carrier,
     )
-    return 201, _case_out(case_services.shopper_case(case.pk))
+    return Status(201, _case_out(case_services.shopper_case(case.pk)))
 
 
 @router.get("/brands/{slug}/me/cases", response=list[CaseOut], summary="My requests and the answers to them")

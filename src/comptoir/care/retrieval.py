@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from comptoir.care.text import STOPWORDS, analyse, detect_language, lexicon_words, stem, words
 from comptoir.care.vocabulary import LOW_SIGNAL
 
-K1, B = 1.2, 0.5
+K1, B = 1.2, 0.75
 QUESTION_WEIGHT = 1.0
-ANSWER_WEIGHT = 0.35
+ANSWER_WEIGHT = 0.2
 CONCEPT_WEIGHT = 0.8  # a concept match ("~refund") is good evidence, a little less than the word itself
-NO_ANSWER_BELOW = 0.45
+NO_ANSWER_BELOW = 0.3
 COVERAGE_EXPONENT = 2  # rank by BM25 × coverage^e: a passage explaining all of the question beats a longer match
 MARGIN_SHARE = 0.15  # how much a close runner-up lowers the confidence
 ALSO_SHOWN_FROM = 0.15  # further answers below this confidence are noise, not alternatives

@@ -23,7 +23,8 @@ our ours out over own same she should so some such than that the their theirs th
 this those through to too under until up very was we were what when where which while who whom why will
 with would you your yours yourself please hello hi thanks thank dear still also get got im ive dont cant
 wont didnt doesnt isnt hasnt havent shall may might must us one way want wanted like would need know
-something anything thing things tell help question possible ok okay yes hey guys
+something anything thing things tell help question possible ok okay yes hey guys work works working
+make makes find see go goes going come say says said let sell sells selling
 """.split())
 
 STOPWORDS_FR = frozenset("""
@@ -32,7 +33,7 @@ meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son s
 une vos votre vous y est sont suis es etes etait ete ai as avons avez ont fait faire peut peux pouvez
 puis dois doit devez comment quand quel quelle quels quelles quoi combien pourquoi ou bonjour merci svp
 stp si ca cela ceci tout tous toute toutes tres plus moins deja encore aussi bien alors donc car voudrais
-veux voulez souhaite souhaiterais aimerais il-y-a y-a chez
+veux voulez souhaite souhaiterais aimerais il-y-a y-a chez marche fonctionne faites fais trouver voir vendez vendre vend vendez-vous
 """.split())
 
 STOPWORDS = STOPWORDS_EN | STOPWORDS_FR
@@ -119,13 +120,17 @@ def analyse(text: str, correct=None) -> list[frozenset[str]]:
     folded = words(text)
     stems = [stem(word) for word in folded]
     groups: list[frozenset[str]] = []
+    covered: set[int] = set()  # words inside a phrase count through the phrase only ("money back" is not "back")
     for size in range(_LONGEST_PHRASE, 1, -1):
         for start in range(len(stems) - size + 1):
+            if covered.intersection(range(start, start + size)):
+                continue
             concepts = _PHRASE_CONCEPTS.get(tuple(stems[start : start + size]))
             if concepts:
                 groups.append(frozenset(f"~{concept}" for concept in concepts))
-    for word, word_stem in zip(folded, stems):
-        if word in STOPWORDS:
+                covered.update(range(start, start + size))
+    for position, (word, word_stem) in enumerate(zip(folded, stems)):
+        if word in STOPWORDS or position in covered:
             continue
         if correct is not None:
             word_stem = correct(word, word_stem)

@@ -1,5 +1,5 @@
 """Shop vocabulary for the help-center assistant: words and phrases, in English and French, that mean the
-same thing to a shopper. Each concept becomes one extra index term ("~refund"), so "money back",
+same thing to a shopper. Each concept becomes one extra index term ("~refund"), so "money back", "get my money back",
 "remboursement" and "refunded" all meet the FAQ entry about refunds. Brand-neutral: no brand names here.
 """
 
@@ -18,7 +18,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
              "stolen", "volé"),
     "track": ("track", "tracking", "trace", "suivi", "suivre", "where is my", "où est", "ou en est",
               "status", "statut", "état"),
-    "refund": ("refund", "refunded", "refunds", "remboursement", "rembourser", "remboursé", "money back",
+    "refund": ("refund", "refunded", "refunds", "remboursement", "rembourser", "remboursé", "money back", "get my money back",
                "get my money", "reimburse", "reimbursed", "reimbursement", "argent", "pay me back", "recredit",
                "recrédité"),
     "return": ("return", "returns", "returned", "retour", "retours", "retourner", "renvoyer", "renvoi", "renvoie",
@@ -109,7 +109,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "stock": ("stock", "out of stock", "rupture", "sold out", "épuisé", "épuisée", "available", "disponible",
               "dispo", "indisponible", "unavailable", "restock", "back in stock", "réassort", "plus dispo"),
     "label": ("label", "étiquette", "bordereau", "slip", "prepaid label", "qr code"),
-    "creditnote": ("credit note", "un avoir", "mon avoir", "cet avoir", "store credit", "avoir"),
+    "creditnote": ("credit note", "un avoir", "mon avoir", "cet avoir", "store credit"),
     "secure": ("secure", "sécurisé", "sécurisée", "safe", "sécurité", "security", "fraud", "fraude",
                "3d secure", "3ds", "authentication", "authentification", "sms code", "code sms"),
     "data": ("data", "données", "privacy", "personal information", "informations personnelles", "rgpd", "gdpr",

@@ -20,6 +20,12 @@ def list_products(brand: Brand, *, category: str | None, offset: int, limit: int
     return total, page
 
 
+def current_stock(variant_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """(units, when_out_of_stock) of these variants, read now in one query: every order moves stock."""
+    rows = Variant.objects.filter(id__in=variant_ids).order_by().values_list("id", "stock", "when_out_of_stock")
+    return {variant_id: (units, when_out_of_stock) for variant_id, units, when_out_of_stock in rows}
+
+
 def get_product(brand: Brand, slug: str) -> Product:
     product = (
         Product.objects.filter(brand=brand, slug=slug, is_active=True)

@@ -6,7 +6,7 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from comptoir.accounts.api import AddressIn
 from comptoir.accounts.auth import optional_shopper
@@ -34,14 +34,15 @@ class QuantityIn(Schema):
     quantity: int = Field(ge=0, le=services.MAX_QUANTITY_PER_LINE)
 
 
-class CartLineOut(Schema):
+# Outputs are plain pydantic models fed with dicts (ninja's Schema would wrap them in its ORM getter).
+class CartLineOut(BaseModel):
     sku: str
     quantity: int
     name: str
     unit_price_minor: int
 
 
-class CartOut(Schema):
+class CartOut(BaseModel):
     id: UUID
     status: str
     lines: list[CartLineOut]

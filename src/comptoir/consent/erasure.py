@@ -2,9 +2,10 @@
 that customer care carries out. Either way the person is anonymised, not the accounting.
 
 What is erased: name, e-mail, phone and stored addresses of the account, its password and tokens, its
-newsletter subscription and stock alerts, the addresses and e-mail on its orders, returns, cases and
-sent e-mails. What is kept: the rows themselves (orders, lines, payments with the card's last four
-digits, refunds), because accounting needs them, and every issued invoice and credit note untouched.
+newsletter subscription and stock alerts, the addresses and e-mail on its orders, returns, cases (and
+their messages), help-center questions and sent e-mails. What is kept: the rows themselves (orders,
+lines, payments with the card's last four digits, refunds), because accounting needs them, and every
+issued invoice and credit note, untouched.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from comptoir.accounts.models import ApiToken, Customer, PasswordResetToken
-from comptoir.care.models import Case
+from comptoir.care.models import AssistantLog, Case, CaseMessage
 from comptoir.checkout.models import Cart
 from comptoir.consent.models import ConsentEvent, DeletionRequest, StockAlert, Subscription
 from comptoir.consent.rules import check_account_erasable
@@ -35,6 +36,7 @@ ORDERS_IN_PROGRESS = (
     states.PARTIALLY_SHIPPED, states.SHIPPED, states.READY_FOR_PICKUP,
 )
 RETURNS_IN_PROGRESS = (return_states.REQUESTED, return_states.APPROVED, return_states.RECEIVED, return_states.INSPECTED)
+ERASED_TEXT = "[erased at the shopper's request]"
 ADDRESS_ERASED = {"first_name": "", "last_name": "", "line1": "", "line2": "", "postal_code": "", "city": "", "phone": ""}
 
 
@@ -101,6 +103,9 @@ def erase_account(customer: Customer, *, actor: str, source: str, now: datetime)
             data={"erased": True})
         ReturnRequest.objects.filter(customer=customer).update(email=placeholder)
         Case.objects.filter(customer=customer).update(email=placeholder)
+        # Replies quote the shopper too: every message of their cases is emptied, the case itself stays.
+        CaseMessage.objects.filter(case__customer=customer).update(body=ERASED_TEXT)
+        AssistantLog.objects.filter(customer=customer).update(question=ERASED_TEXT, customer=None)
         DiscountRedemption.objects.filter(customer=customer).update(email=placeholder)
         Cart.objects.filter(customer=customer, status=Cart.OPEN).delete()
         _erase_mail(brand.slug, email, placeholder)

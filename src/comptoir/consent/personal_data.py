@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from comptoir.accounts.models import Customer
-from comptoir.care.models import Case
+from comptoir.care.models import AssistantLog, Case
 from comptoir.consent.models import ConsentEvent, DeletionRequest, StockAlert, Subscription
 from comptoir.invoices.models import Invoice
 from comptoir.orders.models import Order
@@ -65,8 +65,13 @@ def export_personal_data(customer: Customer, *, now: datetime) -> dict:
         ],
         "customer_care_cases": [
             {"kind": c.kind, "subject": c.subject, "status": c.status, "email": c.email,
-             "created_at": _when(c.created_at)}
-            for c in Case.objects.filter(customer=customer).order_by("created_at")
+             "created_at": _when(c.created_at),
+             "messages": [{"author": m.author, "body": m.body, "at": _when(m.created_at)} for m in c.messages.all()]}
+            for c in Case.objects.filter(customer=customer).order_by("created_at").prefetch_related("messages")
+        ],
+        "help_center_questions": [
+            {"question": log.question, "at": _when(log.at)}
+            for log in AssistantLog.objects.filter(customer=customer).order_by("at")
         ],
         "deletion_requests": [
             {"status": d.status, "requested_at": _when(d.requested_at), "carried_out_at": _when(d.carried_out_at)}

@@ -1,17 +1,21 @@
-"""How an order reads in the API, for its shopper and for staff."""
+"""How an order reads in the API, for its shopper and for staff.
+
+The output models are plain pydantic models: `order_out` hands them dicts, and ninja's Schema would
+wrap every nested object in its ORM attribute getter for nothing.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
+from pydantic import BaseModel
 
 from comptoir.core.money import Money
 from comptoir.orders.emails import status_label
 from comptoir.orders.models import Order
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(BaseModel):
     id: int
     sku: str
     name: str
@@ -27,7 +31,7 @@ class OrderLineOut(Schema):
     shipped: bool
 
 
-class ShipmentOut(Schema):
+class ShipmentOut(BaseModel):
     id: str
     carrier: str
     tracking_number: str
@@ -36,7 +40,7 @@ class ShipmentOut(Schema):
     delivered_at: datetime | None
 
 
-class PaymentOut(Schema):
+class PaymentOut(BaseModel):
     id: str
     method: str
     status: str
@@ -47,7 +51,7 @@ class PaymentOut(Schema):
     challenge: dict | None
 
 
-class OrderOut(Schema):
+class OrderOut(BaseModel):
     number: str
     status: str
     status_label: str
@@ -79,7 +83,7 @@ class PlacedOrderOut(OrderOut):
     access_token: str  # lets a guest come back to this order
 
 
-class OrderPage(Schema):
+class OrderPage(BaseModel):
     count: int
     offset: int
     limit: int

@@ -157,16 +157,15 @@ class SandboxGateway:
     def _once(self, kind, idempotency_key, request, now, perform) -> GatewayResult:
         """Run `perform` once per idempotency key; a replay returns the stored result.
 
-        Two racing calls with one key both perform, but the unique key lets only one commit; the
-        loser rolls back its work and answers what the winner stored.
+        A replay is rare, so the key is looked up only when the call fails: performing a replay
+        again ends either in the unique key refusing its operation row or in an error (the
+        transaction has moved on); both roll the work back, and the stored result is answered.
+        Two racing calls with one key resolve the same way: only one commits.
         """
         check_now(now)
         if not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= 255:
             raise GatewayError("invalid_idempotency_key")
         fingerprint = fingerprint_of(kind, request)
-        stored = stored_result(idempotency_key, fingerprint)
-        if stored is not None:
-            return stored
         try:
             with transaction.atomic():
                 payment, result, moved_minor = perform()
@@ -175,7 +174,7 @@ class SandboxGateway:
                     request_fingerprint=fingerprint, result=asdict(result),
                     amount_minor=moved_minor, created_at=now,
                 )
-        except IntegrityError:
+        except (IntegrityError, GatewayError):
             stored = stored_result(idempotency_key, fingerprint)
             if stored is None:
                 raise

@@ -1,10 +1,24 @@
-"""The sweeps the worker runs each round; each takes `now` and returns how much it did."""
+"""The sweeps the worker runs each round; each takes `now` and returns how much it did.
+
+Each is idempotent: running it twice at the same `now` does nothing more the second time.
+"""
 
 from comptoir.consent.stock_alerts import send_back_in_stock_alerts
+from comptoir.giftcards.services import expire_cards
+from comptoir.invoices.services import issue_pending_invoices
 from comptoir.orders.services import expire_payment_steps
+from comptoir.payments.schedule import collect_due_charges
 from comptoir.psp_sandbox.delivery import deliver_gateway_webhooks
 from comptoir.returns.parcels import refund_returned_parcels
 from comptoir.returns.reception import refund_due_returns
 
-SWEEP_TASKS = [expire_payment_steps, deliver_gateway_webhooks, refund_due_returns, refund_returned_parcels,
-               send_back_in_stock_alerts]
+SWEEP_TASKS = [
+    expire_payment_steps,  # abandoned 3-D Secure / PayPal steps and unpaid transfers free their stock
+    collect_due_charges,  # instalments and deferred payments (AL-PAY-01, AL-PAY-04)
+    issue_pending_invoices,  # OG-ORD-06
+    refund_due_returns,  # refunds fall due after inspection (OG-RFD-01, AA-RFD-01)
+    refund_returned_parcels,  # AL-SHP-09
+    expire_cards,  # gift cards and credit notes past their date
+    send_back_in_stock_alerts,  # AL-STK-03
+    deliver_gateway_webhooks,  # the sandbox PSP posting its events
+]

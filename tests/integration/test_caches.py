@@ -1,0 +1,57 @@
+"""The per-process caches of hot, rarely changing rows (design principle 9): a brand and a rendered
+products page are reused for a few seconds, while the stock they show is always read fresh."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comptoir.brands.services import get_brand
+from comptoir.catalog.models import Variant
+
+ALME = "alme"
+
+
+def _availability(reply, sku: str) -> str:
+    return next(v["availability"] for p in reply["results"] for v in p["variants"] if v["sku"] == sku)
+
+
+def test_OG_STK_01_a_cached_products_page_shows_a_variant_sold_out_at_once(api, settings):
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    first = api.get(f"/brands/{ALME}/products")
+    sku = next(v["sku"] for p in first["results"] for v in p["variants"] if v["availability"] == "in_stock")
+    Variant.objects.filter(sku=sku).update(stock=0, when_out_of_stock="sold_out")
+
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get(f"/brands/{ALME}/products")
+
+    assert again.status == 200
+    assert _availability(first, sku) == "in_stock"
+    assert _availability(again, sku) == "sold_out"
+    assert len(captured.captured_queries) == 1  # the stock only: brand and page came from the caches
+    assert {k: v for k, v in again.body.items() if k != "results"} == {
+        k: v for k, v in first.body.items() if k != "results"
+    }
+
+
+def test_a_cached_page_is_kept_per_language_and_country(api, settings):
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    english = api.get(f"/brands/{ALME}/products", lang="en")
+
+    french = api.get(f"/brands/{ALME}/products", lang="fr")
+    swiss = api.get(f"/brands/{ALME}/products", lang="en", query={"country": "ch"})
+
+    assert (english["results"][0]["price"], french["results"][0]["price"]) == ("€149.00", "149,00\xa0€")
+    assert (english["results"][0]["prices_include_vat"], swiss["results"][0]["prices_include_vat"]) == (True, False)
+
+
+def test_a_cached_brand_is_a_copy_of_the_row(db, settings):
+    settings.BRAND_CACHE_SECONDS = 60
+    first = get_brand(ALME)
+    first.name = "changed by one request"
+
+    with CaptureQueriesContext(connection) as captured:
+        second = get_brand(ALME)
+
+    assert len(captured.captured_queries) == 0
+    assert second.name != "changed by one request" and second.pk == first.pk
