@@ -18,6 +18,12 @@ PLANNED = {
     "INFO": "#6 help center", "PAY": "#3 payments", "ACC": "#5 personal data", "STK": "#5 stock alerts",
     "ORD": "#3 invoices", "SHP": "#4/#6 claims", "CAT": "#2",
 }
+# Rules a test cites while they are only partly honoured (the test proves a part, or is an xfail);
+# remove an entry when the rule is fully proved.
+PARTIAL = {
+    "AL-LOY-05": "partly — the combination rules are data and enforced; vouchers arrive with #5 loyalty",
+    "AL-RET-07": "planned — waits for exchange orders (#4); the test is an xfail",
+}
 
 
 def main() -> None:
@@ -36,7 +42,9 @@ def main() -> None:
         pattern = re.compile(re.escape(rule) + "|" + re.escape(rule.replace("-", "_")))
         proving = sorted(str(path.relative_to(ROOT)) for path, source in tests.items() if pattern.search(source))
         short = text if len(text) <= 90 else text[:87] + "…"
-        if proving:
+        if rule in PARTIAL:
+            status = PARTIAL[rule]
+        elif proving:
             done += 1
             status = "done — " + ", ".join(f"`{p}`" for p in proving[:2])
         else:

@@ -17,7 +17,7 @@ from ninja.parser import Parser
 from comptoir.accounts.api import router as accounts_router
 from comptoir.accounts.staff_api import router as staff_accounts_router
 from comptoir.brands.api import router as brands_router
-from comptoir.care.api import router as care_router  # TEMP-CARE (the lead mounts it)
+from comptoir.care.api import router as care_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.checkout.api import router as checkout_router
 from comptoir.consent.api import mount_account_deletion
@@ -92,7 +92,7 @@ for router in (brands_router, catalog_router, shipping_router, accounts_router, 
                discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
                consent_router, staff_consent_router):
     api.add_router("", router)
-api.add_router("", care_router)  # TEMP-CARE
+api.add_router("", care_router)
 
 # Added after every other router, so that it only catches what no endpoint matched: an unknown /api/
 # path answers a typed 404 like every other error, not Django's HTML page.

@@ -64,7 +64,7 @@ def reply_to_case(case: Case, staff_user, message: str, now: datetime) -> CaseMe
     if not body:
         raise InvalidInput("invalid_input", fields="message")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("brand", "order").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("brand", "order").get(pk=case.pk)
         reply = CaseMessage.objects.create(case=case, author=CaseMessage.STAFF, staff_user=staff_user, body=body,
                                            created_at=now)
         case.status, case.answered_at = Case.ANSWERED, now

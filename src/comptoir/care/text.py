@@ -33,7 +33,8 @@ meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son s
 une vos votre vous y est sont suis es etes etait ete ai as avons avez ont fait faire peut peux pouvez
 puis dois doit devez comment quand quel quelle quels quelles quoi combien pourquoi ou bonjour merci svp
 stp si ca cela ceci tout tous toute toutes tres plus moins deja encore aussi bien alors donc car voudrais
-veux voulez souhaite souhaiterais aimerais il-y-a y-a chez marche fonctionne faites fais trouver voir vendez vendre vend vendez-vous
+veux voulez souhaite souhaiterais aimerais il-y-a y-a chez marche fonctionne faites fais trouver voir
+vendez vendre vend
 """.split())
 
 STOPWORDS = STOPWORDS_EN | STOPWORDS_FR
