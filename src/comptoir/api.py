@@ -23,10 +23,12 @@ from comptoir.checkout.api import router as checkout_router
 from comptoir.consent.api import mount_account_deletion
 from comptoir.consent.api import router as consent_router
 from comptoir.consent.api import staff_router as staff_consent_router
-from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.errors import DomainError, NotFound, RateLimited
 from comptoir.discounts.api import router as discounts_router
+from comptoir.exchanges.api import router as exchanges_router, staff_router as staff_exchanges_router
 from comptoir.giftcards.api import router as giftcards_router
 from comptoir.invoices.api import router as invoices_router
+from comptoir.loyalty.api import router as loyalty_router, staff_router as staff_loyalty_router
 from comptoir.core.http import request_language
 from comptoir.core.messages import render_message
 from comptoir.orders.api import router as orders_router
@@ -34,6 +36,7 @@ from comptoir.orders.staff_api import router as staff_router
 from comptoir.payments.gateway import GatewayError
 from comptoir.payments.api import router as payments_router
 from comptoir.payments.staff_api import router as staff_payments_router
+from comptoir.repairs.api import router as repairs_router, staff_router as staff_repairs_router
 from comptoir.returns.api import router as returns_router, staff_router as staff_returns_router
 from comptoir.shipping.api import router as shipping_router
 
@@ -90,7 +93,8 @@ mount_account_deletion(accounts_router)
 for router in (brands_router, catalog_router, shipping_router, accounts_router, checkout_router,
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
                discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
-               consent_router, staff_consent_router):
+               consent_router, staff_consent_router, loyalty_router, staff_loyalty_router, exchanges_router,
+               staff_exchanges_router, repairs_router, staff_repairs_router):
     api.add_router("", router)
 api.add_router("", care_router)
 
@@ -116,7 +120,10 @@ def _body(request, code: str, status: int, rule: str | None = None, **extra):
 
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
-    return api.create_response(request, error.as_dict(request_language(request)), status=error.status)
+    response = api.create_response(request, error.as_dict(request_language(request)), status=error.status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -168,3 +175,19 @@ def unexpected(request, error: Exception):
         return response
     logger.exception("unexpected error on %s %s", request.method, request.path)
     return _body(request, "internal_error", 500)
+
+
+class MethodNotAllowedAsJson:
+    """Middleware: a known /api/ path called with a method it does not have answers a typed 405 (ninja
+    answers it before any exception handler runs, with a plain-text body), keeping the Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path.startswith("/api/") and response.has_header("Allow"):
+            typed = _body(request, "method_not_allowed", 405, params={"method": request.method})
+            typed["Allow"] = response["Allow"]
+            return typed
+        return response

@@ -27,11 +27,17 @@ TEST_CLOCK = os.environ.get("COMPTOIR_TEST_CLOCK") == "1"
 if TEST_CLOCK and PRODUCTION:
     raise ImproperlyConfigured("COMPTOIR_TEST_CLOCK cannot be enabled in production.")
 
+if PRODUCTION and not os.environ.get("COMPTOIR_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("COMPTOIR_ALLOWED_HOSTS must be set in production (comma-separated host names).")
 ALLOWED_HOSTS = os.environ.get("COMPTOIR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")
 
 # Shared secret of the sandbox payment gateway, used to sign its webhooks.
-SANDBOX_GATEWAY_SECRET = os.environ.get("COMPTOIR_SANDBOX_GATEWAY_SECRET", "sandbox-webhook-secret")
+SANDBOX_GATEWAY_SECRET = os.environ.get("COMPTOIR_SANDBOX_GATEWAY_SECRET", "")
+if not SANDBOX_GATEWAY_SECRET:
+    if PRODUCTION:  # a known secret would let anyone forge payment webhooks
+        raise ImproperlyConfigured("COMPTOIR_SANDBOX_GATEWAY_SECRET must be set in production.")
+    SANDBOX_GATEWAY_SECRET = "sandbox-webhook-secret"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "comptoir.brands",
     "comptoir.accounts",
     "comptoir.consent",
+    "comptoir.loyalty",
     "comptoir.catalog",
     "comptoir.checkout",
     "comptoir.orders",
@@ -56,6 +63,8 @@ INSTALLED_APPS = [
     "comptoir.invoices",
     "comptoir.refunds",
     "comptoir.returns",
+    "comptoir.exchanges",
+    "comptoir.repairs",
     "comptoir.care",
     "comptoir.web",
 ]
@@ -70,11 +79,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.core.clock.RequestClockMiddleware",
+    "comptoir.api.MethodNotAllowedAsJson",
 ]
 # Benchmarks read the SQL statements each request ran from a response header (off by default).
 QUERY_COUNT_HEADER = os.environ.get("COMPTOIR_QUERY_COUNT_HEADER") == "1"
 if QUERY_COUNT_HEADER:
     MIDDLEWARE.insert(0, "comptoir.core.query_count.QueryCountMiddleware")
+# Request counts and latencies for GET /metrics (per process; docs/operations.md).
+MIDDLEWARE.insert(0, "comptoir.core.metrics.RequestMetricsMiddleware")
+# GET /metrics answers only with `Authorization: Bearer <this>` when set.
+METRICS_TOKEN = os.environ.get("COMPTOIR_METRICS_TOKEN", "")
+# How long a process reuses the database figures of /metrics (outbox backlog, orders by status).
+METRICS_CACHE_SECONDS = float(os.environ.get("COMPTOIR_METRICS_CACHE_SECONDS", "15"))
 
 ROOT_URLCONF = "comptoir.urls"
 WSGI_APPLICATION = "comptoir.wsgi.application"
@@ -173,11 +189,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_FROM_EMAIL", "no-reply@comptoir.lo
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients): opt in.
+if os.environ.get("COMPTOIR_PROXY_SSL_HEADER") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = int(os.environ.get("COMPTOIR_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("COMPTOIR_HSTS_INCLUDE_SUBDOMAINS") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("COMPTOIR_HSTS_PRELOAD") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("COMPTOIR_SSL_REDIRECT") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]  # probes over plain HTTP
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("COMPTOIR_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Attempts per window by scope (core/rate_limit.py), as (attempts, window in seconds); 0 attempts
+# disables a scope. Override with COMPTOIR_RATE_LIMITS="sign_in_ip=200/900,assistant_ip=0/60".
+RATE_LIMITS = {
+    "sign_in_account": (10, 900),  # per brand and e-mail (or staff user name)
+    "sign_in_ip": (100, 900),
+    "password_reset_account": (5, 3600),  # per brand and e-mail
+    "password_reset_ip": (30, 3600),
+    "guest_lookup_ip": (60, 300),  # find my order (number + e-mail), guest order reads, gift card balance
+    "assistant_ip": (30, 60),
+    "subscription_ip": (30, 3600),  # newsletter sign-up and back-in-stock alerts
+}
+for _item in filter(None, os.environ.get("COMPTOIR_RATE_LIMITS", "").split(",")):
+    _scope, _, _limit = _item.partition("=")
+    _attempts, _, _seconds = _limit.partition("/")
+    RATE_LIMITS[_scope.strip()] = (int(_attempts), int(_seconds or 60))
+# How many proxies of ours stand in front of the app (X-Forwarded-For is trusted that many hops back).
+RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("COMPTOIR_TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "comptoir.core.logs.JsonFormatter"}},
+    # COMPTOIR_LOG_FORMAT=json: one JSON object per line, for a log collector.
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "json" if os.environ.get("COMPTOIR_LOG_FORMAT") == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("COMPTOIR_LOG_LEVEL", "WARNING")},
 }

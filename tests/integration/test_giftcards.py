@@ -59,10 +59,12 @@ def an_order(*, currency: str = "EUR", email: str = "camille@example.com", lines
         checkout_key=key("checkout"), access_token=uuid.uuid4().hex,
     )
     for sku, quantity, unit_price_minor in lines:
+        variant = Variant.objects.select_related("product").get(brand=order.brand, sku=sku)
         OrderLine.objects.create(
-            order=order, variant=Variant.objects.get(brand=order.brand, sku=sku), sku=sku, product_name={"en": sku},
+            order=order, variant=variant, sku=sku, product_name={"en": sku},
             quantity=quantity, unit_price_minor=unit_price_minor, vat_rate_basis_points=0,
             total_minor=quantity * unit_price_minor, ships_on=MONDAY_10AM.date(),
+            is_gift_card=variant.product.is_gift_card,
         )
     return order
 

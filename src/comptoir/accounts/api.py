@@ -12,6 +12,7 @@ from comptoir.accounts import services
 from comptoir.accounts.auth import require_shopper
 from comptoir.brands.services import get_brand
 from comptoir.core.http import request_language
+from comptoir.core.rate_limit import limit_by_ip
 
 router = Router(tags=["accounts"])
 
@@ -112,12 +113,14 @@ def register(request, slug: str, payload: Registration):
 @router.post("/brands/{slug}/sessions", response={201: Session}, summary="Sign in and get a bearer token")
 def sign_in(request, slug: str, payload: Credentials):
     brand = get_brand(slug)
+    limit_by_ip(request, "sign_in_ip")
     customer, token = services.sign_in(brand, email=payload.email, password=payload.password, now=request.now)
     return Status(201, {"token": token, "customer": customer_out(customer)})
 
 
 @router.post("/staff/sessions", response={201: StaffSession}, summary="Staff sign-in (back-office API)")
 def staff_sign_in(request, payload: StaffCredentials):
+    limit_by_ip(request, "sign_in_ip")
     return Status(201, {"token": services.sign_in_staff(username=payload.username, password=payload.password, now=request.now)})
 
 
@@ -163,6 +166,7 @@ def delete_address(request, slug: str, address_id: int):
              summary="E-mail a reset link (the answer is the same whether the account exists or not)")
 def password_reset(request, slug: str, payload: ResetRequest):
     brand = get_brand(slug)
+    limit_by_ip(request, "password_reset_ip")
     services.request_password_reset(brand, email=payload.email, base_url=settings.BASE_URL, now=request.now)
     language = request_language(request, brand.policy_object.default_language)
     detail = {

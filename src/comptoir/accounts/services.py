@@ -18,6 +18,8 @@ from comptoir.brands.models import Brand
 from comptoir.brands.services import brand_contact
 from comptoir.consent.newsletter import ACCOUNT_CREATION, subscribe_account
 from comptoir.core.errors import InvalidInput, NotAuthenticated, NotFound
+from comptoir.core.rate_limit import check_rate_limit
+from comptoir.loyalty.services import join as join_loyalty
 from comptoir.notifications.services import notify_email
 
 TOKEN_LIFETIME = timedelta(days=30)
@@ -64,6 +66,7 @@ def register_customer(
             raise InvalidInput("email_already_registered") from None
         if newsletter_consent:  # the subscription and its consent event, dated (AL-NEWS-02)
             subscribe_account(customer, source=ACCOUNT_CREATION, actor=f"customer:{customer.pk}", now=now)
+        join_loyalty(customer, now=now)  # AL-LOY-09: every new account joins the brand's programme, if any
     return customer
 
 
@@ -77,8 +80,11 @@ def issue_token(*, customer: Customer | None = None, user=None, now: datetime) -
 
 
 def sign_in(brand: Brand, *, email: str, password: str, now: datetime) -> tuple[Customer, str]:
-    """Check the password and return a token. The same error for unknown e-mail and wrong password."""
-    customer = Customer.objects.filter(brand=brand, email=(email or "").strip().lower(), is_active=True).first()
+    """Check the password and return a token. The same error, and the same work (one password hash),
+    for an unknown e-mail and a wrong password; attempts per address are rate-limited (any face)."""
+    email = (email or "").strip().lower()
+    check_rate_limit("sign_in_account", f"{brand.pk}:{email}", now)
+    customer = Customer.objects.filter(brand=brand, email=email, is_active=True).first()
     if customer is None:
         Customer(password="").set_password(password)  # same cost as a real check: no account enumeration
         raise NotAuthenticated("invalid_credentials")
@@ -88,6 +94,7 @@ def sign_in(brand: Brand, *, email: str, password: str, now: datetime) -> tuple[
 
 
 def sign_in_staff(*, username: str, password: str, now: datetime) -> str:
+    check_rate_limit("sign_in_account", f"staff:{username}", now)
     user = authenticate(username=username, password=password)
     if user is None or not user.is_staff:
         raise NotAuthenticated("invalid_credentials")
@@ -147,8 +154,11 @@ def delete_address(customer: Customer, address_id: int) -> None:
 
 
 def request_password_reset(brand: Brand, *, email: str, base_url: str, now: datetime) -> None:
-    """E-mail a single-use reset link if the account exists; say nothing either way (ALL-ACC-02)."""
-    customer = Customer.objects.filter(brand=brand, email=(email or "").strip().lower(), is_active=True).first()
+    """E-mail a single-use reset link if the account exists; say nothing either way (ALL-ACC-02).
+    Requests per address are rate-limited, known or not: no flooding of someone's inbox."""
+    email = (email or "").strip().lower()
+    check_rate_limit("password_reset_account", f"{brand.pk}:{email}", now)
+    customer = Customer.objects.filter(brand=brand, email=email, is_active=True).first()
     if customer is None:
         return
     secret = secrets.token_urlsafe(32)

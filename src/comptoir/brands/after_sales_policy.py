@@ -83,6 +83,10 @@ class ExchangesPolicy(Schema):
     size_exchange_keeps_price: bool = True
     # AL-EXC-04: the exchange order ships free, by the original method, after the return is received.
     exchange_ships_free: bool = True
+    # AL-EXC-04 "This usually takes between 7 and 14 working days": the promise shown to the shopper, counted
+    # from the return's declaration; None where the brand gives no figure.
+    typical_working_days_min: int | None = Field(default=None, ge=1)
+    typical_working_days_max: int | None = Field(default=None, ge=1)
 
 
 class RepairsPolicy(Schema):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from comptoir.brands.after_sales_policy import ExchangesPolicy, GuaranteePolicy, RepairsPolicy, ReturnsPolicy
+from comptoir.brands.loyalty_policy import LoyaltyPolicy, ReferralPolicy
 from comptoir.brands.policy_base import Schema, Text
 
 Language = Literal["en", "fr"]
@@ -277,6 +278,9 @@ class BrandPolicy(Schema):
     exchanges: ExchangesPolicy | None = None
     repairs: RepairsPolicy | None = None
     guarantee: GuaranteePolicy = GuaranteePolicy()
+    # Loyalty and referral programmes (AL-LOY, AL-RAF): None means the brand has none.
+    loyalty: LoyaltyPolicy | None = None
+    referral: ReferralPolicy | None = None
 
     @field_validator("timezone")
     @classmethod

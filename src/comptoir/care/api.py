@@ -14,6 +14,7 @@ from comptoir.brands.services import get_brand
 from comptoir.care import cases as case_services
 from comptoir.care import help_center, services
 from comptoir.core.http import request_language
+from comptoir.core.rate_limit import limit_by_ip
 
 router = Router(tags=["help center"])
 
@@ -122,6 +123,7 @@ def _case_out(case, *, staff: bool = False) -> dict:
                      "about their own orders")
 def ask(request, slug: str, payload: AskIn):
     brand = get_brand(slug)
+    limit_by_ip(request, "assistant_ip")
     customer = optional_shopper(request, brand)
     result = services.ask(brand, payload.question, language=payload.language, customer=customer, now=request.now)
     return result.as_dict()

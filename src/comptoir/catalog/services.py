@@ -5,9 +5,14 @@ from __future__ import annotations
 from django.db.models import Case, F, Prefetch, Q, Value, When
 
 from comptoir.brands.models import Brand
-from comptoir.catalog.models import Product, Variant
+from comptoir.catalog.models import Category, Product, Variant
 from comptoir.catalog.rules import availability
 from comptoir.core.errors import Conflict, InvalidInput, NotFound
+
+
+def list_categories(brand: Brand) -> list[Category]:
+    """The brand's categories in preset order (one query)."""
+    return list(Category.objects.filter(brand=brand).order_by("position", "id"))
 
 
 def list_products(brand: Brand, *, category: str | None, offset: int, limit: int) -> tuple[int, list[Product]]:

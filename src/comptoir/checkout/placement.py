@@ -23,6 +23,7 @@ from comptoir.checkout.services import get_cart
 from comptoir.core.errors import Conflict, InvalidInput, NotAuthenticated, PaymentRefused
 from comptoir.discounts.rules import LineFacts
 from comptoir.discounts.services import record_redemption
+from comptoir.loyalty import vouchers as loyalty_vouchers
 from comptoir.orders import states
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.queries import with_details
@@ -131,6 +132,8 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
             if priced.reductions.discount is not None:
                 record_redemption(priced.reductions.discount, order=order, customer=customer, email=email,
                                   amount_minor=priced.quote.discount_minor, now=now)
+            if priced.reductions.voucher is not None:
+                loyalty_vouchers.consume(priced.reductions.voucher, order=order, now=now)
             # Cards are locked in id order, so two orders sharing cards cannot deadlock (saleor#13640).
             tenders = [stored_value.spend(order, card, amount_minor=amount, now=now)
                        for card, amount in sorted(priced.stored_value, key=lambda pair: pair[0].pk)]
@@ -165,6 +168,10 @@ def price_cart(brand: Brand, cart: Cart, variants: dict, codes, shipping_minor: 
     found = reductions.resolve(brand, list(codes), facts, customer=customer, email=email, language=language, now=now)
     eligible = [fact for fact in facts if fact.sku in found.eligible_skus]
     shares = dict(zip([f.sku for f in eligible], spread_discount(found.discount_minor, [f.total_minor for f in eligible])))
+    if found.voucher is not None:  # AL-LOY-05: no minimum; capped at what the items still cost
+        rests = [f.total_minor - shares.get(f.sku, 0) if f.discountable else 0 for f in facts]
+        parts = spread_discount(min(found.voucher.amount_minor, sum(rests)), rests)
+        shares = {f.sku: shares.get(f.sku, 0) + part for f, part in zip(facts, parts)}
     items = []
     for line in cart.lines:
         product = variants[line["sku"]].product

@@ -17,6 +17,8 @@ from comptoir.discounts.rules import LineFacts, check_combination, is_eligible
 from comptoir.giftcards import services as giftcards
 from comptoir.giftcards.models import StoredValueCard
 from comptoir.giftcards.rules import check_redeemable
+from comptoir.loyalty import vouchers
+from comptoir.loyalty.models import Voucher
 from comptoir.payments.rules import check_stored_value_accepted
 
 MAX_CODES = 5
@@ -28,6 +30,7 @@ class Reductions:
     discount_minor: int = 0
     eligible_skus: set[str] = field(default_factory=set)
     cards: list[StoredValueCard] = field(default_factory=list)
+    voucher: Voucher | None = None  # a loyalty voucher (AL-LOY-05), taken off the discountable lines
 
 
 def resolve(brand: Brand, codes: list[str], lines: list[LineFacts], *, customer, email: str, language: str,
@@ -49,6 +52,16 @@ def resolve(brand: Brand, codes: list[str], lines: list[LineFacts], *, customer,
             found.discount_minor = discounts.evaluate(brand, discount, lines, customer=customer, email=email,
                                                       language=language, now=now)
             found.eligible_skus = {line.sku for line in lines if is_eligible(discount, line)}
+            continue
+        voucher = vouchers.find_voucher(brand, code)
+        if voucher is not None:
+            if found.voucher is not None and found.voucher.pk == voucher.pk:
+                continue
+            vouchers.check_usable(voucher, customer=customer, now=now,
+                                  subtotal_minor=sum(line.total_minor for line in lines if line.discountable))
+            kinds.append("loyalty_voucher")  # AL-LOY-05: one per order, not with a discount code
+            check_combination(policy.payments.reductions, kinds).enforce(InvalidInput)
+            found.voucher = voucher
             continue
         card = giftcards.find_card(brand, code)
         if card is None:

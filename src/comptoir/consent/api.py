@@ -22,6 +22,7 @@ from comptoir.consent.models import DeletionRequest
 from comptoir.consent.personal_data import export_personal_data
 from comptoir.core.http import idempotency_key, request_language
 from comptoir.core.messages import render_message
+from comptoir.core.rate_limit import limit_by_ip
 
 router = Router(tags=["newsletter and personal data"])
 staff_router = Router(tags=["staff"])
@@ -143,6 +144,7 @@ def _token(request, query_token: str) -> str:
              summary="Subscribe by e-mail: a confirmation link is sent first (ALL-NEWS-01)")
 def subscribe(request, slug: str, payload: SubscribeIn):
     brand = get_brand(slug)
+    limit_by_ip(request, "subscription_ip")
     language = payload.language or request_language(request, brand.policy_object.default_language)
     newsletter.request_subscription(brand, email=payload.email, language=language, now=request.now)
     return Status(202, _notice(request, brand, "subscription_requested"))
@@ -184,6 +186,7 @@ def set_my_newsletter(request, slug: str, payload: NewsletterChoice):
              summary="Be e-mailed once when an out-of-stock size is back (AL-STK-03; not for sold-out, OG-STK-01)")
 def create_stock_alert(request, slug: str, payload: StockAlertIn):
     brand = get_brand(slug)
+    limit_by_ip(request, "subscription_ip")
     language = payload.language or request_language(request, brand.policy_object.default_language)
     status = stock_alerts.request_stock_alert(brand, sku=payload.sku, email=payload.email, language=language,
                                               customer=optional_shopper(request, brand), now=request.now)

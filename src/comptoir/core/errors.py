@@ -50,6 +50,16 @@ class PaymentRefused(DomainError):
     status = 402
 
 
+class RateLimited(DomainError):
+    """Too many attempts in a window (core.rate_limit); the API adds a Retry-After header."""
+
+    status = 429
+
+    def __init__(self, code: str = "rate_limited", *, retry_after: int, rule: str | None = None):
+        super().__init__(code, rule=rule)
+        self.retry_after = retry_after
+
+
 class IllegalTransition(Conflict):
     """A move the state machine of `thing` does not allow from `state`."""
 

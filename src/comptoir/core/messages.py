@@ -48,6 +48,10 @@ MESSAGES = {
         "en": "The service is briefly unavailable. Please try again in a moment.",
         "fr": "Le service est momentanément indisponible. Veuillez réessayer dans un instant.",
     },
+    "method_not_allowed": {
+        "en": "This address does not accept the {method} method.",
+        "fr": "Cette adresse n'accepte pas la méthode {method}.",
+    },
     "rate_limited": {
         "en": "Too many attempts. Please wait a moment and try again.",
         "fr": "Trop de tentatives. Patientez un instant puis réessayez.",

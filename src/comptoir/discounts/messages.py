@@ -58,6 +58,14 @@ MESSAGES = {
         "en": "These items do not exist in this shop: {codes}.",
         "fr": "Ces articles n'existent pas dans cette boutique : {codes}.",
     },
+    "discount_reserved_to_another_email": {
+        "en": "This code is reserved to the e-mail address it was sent to. Place the order with that address.",
+        "fr": "Ce code est réservé à l'adresse e-mail à laquelle il a été envoyé. Passez commande avec cette adresse.",
+    },
+    "discount_first_order_only": {
+        "en": "This code is only valid on a first order.",
+        "fr": "Ce code n'est valable que sur une première commande.",
+    },
     "discount_code_taken": {
         "en": "The code {discount_code} already exists for this brand.",
         "fr": "Le code {discount_code} existe déjà pour cette marque.",

@@ -29,6 +29,10 @@ class DiscountCode(models.Model):
     # Redemptions not given back; moved only by conditional F() updates in services.
     times_used = models.IntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # A code reserved to one address (AL-RAF-02: the referred friend's), lower-cased; empty: anyone.
+    restricted_to_email = models.EmailField(blank=True, default="")
+    # Only for a first order with the brand (AL-RAF-02).
+    first_order_only = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

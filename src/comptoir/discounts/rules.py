@@ -34,6 +34,8 @@ class DiscountFacts:
     usage_limit_per_customer: int | None
     is_active: bool
     currency: str
+    restricted_to_email: str = ""  # AL-RAF-02: empty for anyone
+    first_order_only: bool = False  # AL-RAF-02
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,8 @@ def purchase_subtotal(lines: list[LineFacts]) -> int:
     return sum(line.total_minor for line in lines if line.discountable)
 
 
-def check_discount(discount: DiscountFacts, lines: list[LineFacts], *, customer_uses: int, now: datetime) -> Decision:
+def check_discount(discount: DiscountFacts, lines: list[LineFacts], *, customer_uses: int, now: datetime,
+                   email: str = "", has_ordered: bool = False) -> Decision:
     """Whether the code applies to this bag now; a refusal names the one condition that failed (AL-PAY-07).
 
     `customer_uses` counts this shopper's redemptions of the code that were not given back.
@@ -79,6 +82,10 @@ def check_discount(discount: DiscountFacts, lines: list[LineFacts], *, customer_
         return Decision.refuse("discount_not_started", RULE, starts_at=discount.starts_at)
     if discount.ends_at is not None and now >= discount.ends_at:
         return Decision.refuse("discount_expired", RULE, ends_at=discount.ends_at)
+    if discount.restricted_to_email and email.lower() != discount.restricted_to_email:
+        return Decision.refuse("discount_reserved_to_another_email", "AL-RAF-02")
+    if discount.first_order_only and has_ordered:
+        return Decision.refuse("discount_first_order_only", "AL-RAF-02")
     if discount.usage_limit is not None and discount.times_used >= discount.usage_limit:
         return Decision.refuse("discount_usage_exhausted", RULE, usage_limit=discount.usage_limit)
     if discount.usage_limit_per_customer is not None and customer_uses >= discount.usage_limit_per_customer:

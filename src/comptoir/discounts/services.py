@@ -22,6 +22,7 @@ from comptoir.core.money import Money
 from comptoir.discounts import rules
 from comptoir.discounts.models import DiscountCode, DiscountRedemption
 from comptoir.discounts.rules import RULE, DiscountFacts, LineFacts
+from comptoir.orders.models import Order
 
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
@@ -38,7 +39,8 @@ def discount_facts(discount: DiscountCode, currency: str) -> DiscountFacts:
         eligible_categories=tuple(discount.eligible_categories), eligible_skus=tuple(discount.eligible_skus),
         minimum_purchase_minor=discount.minimum_purchase_minor, usage_limit=discount.usage_limit,
         times_used=discount.times_used, usage_limit_per_customer=discount.usage_limit_per_customer,
-        is_active=discount.is_active, currency=currency,
+        is_active=discount.is_active, currency=currency, restricted_to_email=discount.restricted_to_email,
+        first_order_only=discount.first_order_only,
     )
 
 
@@ -51,7 +53,8 @@ def evaluate(brand: Brand, discount: DiscountCode, lines: list[LineFacts], *, cu
     uses = 0
     if discount.usage_limit_per_customer is not None:
         uses = _customer_uses(discount, customer, email).count()
-    decision = rules.check_discount(facts, lines, customer_uses=uses, now=now)
+    has_ordered = discount.first_order_only and _has_ordered(brand, customer, email)
+    decision = rules.check_discount(facts, lines, customer_uses=uses, now=now, email=email, has_ordered=has_ordered)
     if not decision:
         raise InvalidInput(decision.code, rule=decision.rule, **_shopper_params(brand, decision.params, language))
     return rules.discount_amount(facts, lines)
@@ -96,6 +99,14 @@ def release_redemptions(order, *, now: datetime) -> None:
         DiscountRedemption.objects.filter(pk__in=[pk for pk, _ in held]).update(released_at=now)
         for discount_id, count in sorted(Counter(discount_id for _, discount_id in held).items()):
             DiscountCode.objects.filter(pk=discount_id).update(times_used=F("times_used") - count)
+
+
+def _has_ordered(brand: Brand, customer, email: str) -> bool:
+    """AL-RAF-02 "first order": an earlier purchase by this account or address (failed or cancelled
+    orders do not count)."""
+    who = Q(email=email.lower()) | Q(customer=customer) if customer is not None else Q(email=email.lower())
+    return (Order.objects.filter(who, brand=brand)
+            .exclude(status__in=["awaiting_payment", "payment_failed", "cancelled", "refused"]).exists())
 
 
 def _customer_uses(discount: DiscountCode, customer, email: str):

@@ -13,6 +13,7 @@ from comptoir.accounts.services import normalise_email
 from comptoir.brands.services import get_brand
 from comptoir.core.errors import NotFound
 from comptoir.core.http import idempotency_key
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.giftcards import services
 from comptoir.giftcards.models import StoredValueCard
 
@@ -50,7 +51,9 @@ def _balance(card: StoredValueCard) -> dict:
 def card_balance(request, slug: str, code: str):
     # Unknown, foreign-brand and malformed codes all take the same path (hash, one query) and the
     # same 404: nothing tells a guess that was close from one that was not.
-    card = services.find_card(get_brand(slug), code[:64])
+    brand = get_brand(slug)
+    limit_by_ip(request, "guest_lookup_ip")
+    card = services.find_card(brand, code[:64])
     if card is None:
         raise NotFound("gift_card_not_found")
     return _balance(card)

@@ -31,11 +31,18 @@ formatted in the recipient's language. Any key may be missing; templates then le
                 "items": [{"name", "size", "quantity", "reason", "accepted", "refusal", "note"}]}
                reason (return_rejected)                    # return_accepted, return_label, return_received…
     refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
+    exchange:  {"status_label", "returned", "wanted", "order_number", "supplement", "refund", "arrives_between",
+                "arrives_by", "reason"}                    # exchange_ordered, exchange_converted (order: original)
+    repair:    {"number", "status_label", "item", "assessment", "note", "quote", "quote_valid_until",
+                "tracking_number", "url"}                  # repair_* (order: number, when the repair names one)
     case:      {"reference", "subject", "kind", "message", "expected_answer_by", "opening_hours",
                 "damage_reminder", "reported_to_carrier"}  # case_received, case_reply (order: number)
     confirm_url                                            # newsletter_confirm, stock_alert_confirm
     subject, text, unsubscribe_url                         # newsletter_issue
     product:   {"name", "size", "colour", "url"}, unsubscribe_url  # stock_alert_confirm, back_in_stock
+    loyalty:   {"programme", "tier", "surprise", "kept_until"}  # loyalty_tier_reached
+    referral:  {"member_first_name", "code", "amount", "valid_until"}  # referral_friend_code
+    voucher:   {"code", "amount", "valid_until"}             # referral_reward
 """
 
 from __future__ import annotations
@@ -81,6 +88,18 @@ TEMPLATES = (
     "back_in_stock",
     "case_received",
     "case_reply",
+    "loyalty_tier_reached",
+    "referral_friend_code",
+    "referral_reward",
+    "exchange_ordered",
+    "exchange_converted",
+    "repair_requested",
+    "repair_send_item",
+    "repair_received",
+    "repair_quote",
+    "repair_in_progress",
+    "repair_completed",
+    "repair_returned",
 )
 LANGUAGES = ("en", "fr")
 IDEMPOTENCY_HEADER = "X-Comptoir-Idempotency-Key"

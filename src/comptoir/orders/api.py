@@ -11,6 +11,7 @@ from comptoir.accounts.api import AddressIn
 from comptoir.accounts.auth import optional_shopper, require_shopper
 from comptoir.brands.services import get_brand
 from comptoir.core.http import request_language
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.orders import queries, services
 from comptoir.orders.schemas import OrderOut, OrderPage, order_out
 
@@ -41,6 +42,8 @@ class ChallengeAnswer(Schema):
 def _order_for_shopper(request, slug: str, number: str, token: str | None):
     brand = get_brand(slug)
     customer = optional_shopper(request, brand)
+    if customer is None:  # a guest holding (or guessing) the order's token
+        limit_by_ip(request, "guest_lookup_ip")
     order = queries.shopper_order(brand, number, customer=customer, access_token=token)
     return brand, customer, order
 

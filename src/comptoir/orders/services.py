@@ -16,6 +16,7 @@ from comptoir.orders import states
 from comptoir.orders.emails import notify_order
 from comptoir.discounts.services import release_redemptions
 from comptoir.giftcards.services import issue_purchased_gift_cards
+from comptoir.loyalty.services import earn_for_order, release_for_order
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.rules import (
     OrderFacts, check_shopper_cancellation, check_shopper_modification, check_staff_address_change,
@@ -62,7 +63,7 @@ def _confirm(order: Order, *, actor: str, now: datetime, lines=None) -> None:
     if order.brand.policy_object.dispatch.counts_from == "confirmation" and order.shipping_method:
         set_promise(order, now)
     notify_order(order, "order_confirmed", now=now, lines=lines)
-    if issue_purchased_gift_cards(order, now=now) and not order.shipping_method:
+    if issue_purchased_gift_cards(order, now=now, lines=lines) and not order.shipping_method:
         # Only e-gift cards: their e-mails are the delivery.
         move(order, "deliver_electronically", actor="system", now=now)
 
@@ -76,6 +77,7 @@ def settle_paid_order(order: Order, *, actor: str, now: datetime, lines=None) ->
         move(order, "await_confirmation", actor=actor, now=now)
         notify_order(order, "order_received", now=now, lines=lines)
     order.payment_due_by = None
+    earn_for_order(order, now=now, lines=lines)  # AL-LOY-01/03: pending loves, for signed-in members
 
 
 def release_order_holds(order: Order, *, reason: str, now: datetime) -> None:
@@ -85,6 +87,7 @@ def release_order_holds(order: Order, *, reason: str, now: datetime) -> None:
     for payment in Payment.objects.select_for_update().filter(order=order).order_by("created_at"):
         payments.release(payment, reason=reason, now=now)
     release_redemptions(order, now=now)
+    release_for_order(order, now=now)  # its loyalty voucher comes back, its loves are cancelled
 
 
 def _reopen_cart(order: Order, now: datetime) -> None:

@@ -26,6 +26,7 @@ from comptoir.core.money import Money
 from comptoir.giftcards import services as giftcards
 from comptoir.giftcards.models import StoredValueCard
 from comptoir.invoices import services as invoices
+from comptoir.loyalty import services as loyalty
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.services import lock_order
 from comptoir.payments import schedule, stored_value
@@ -59,15 +60,20 @@ class RefundPreview:
 
 
 def preview_refund(order: Order, *, items: list[tuple[int, int]], include_shipping: bool | None = None,
-                   choice: str, now: datetime) -> RefundPreview:
+                   choice: str, now: datetime, amount_minor: int | None = None,
+                   cap_minor: int | None = None) -> RefundPreview:
     """The refund of `items` ((order line id, quantity) pairs) as it would be issued now; no writes.
-    `include_shipping` None lets the policy decide (OG-RFD-01: only when the whole order comes back)."""
-    preview, _ = _prepare(order, items=items, include_shipping=include_shipping, choice=choice, now=now)
+    `include_shipping` None lets the policy decide (OG-RFD-01: only when the whole order comes back).
+    `cap_minor` caps what the items give back (OP-GAR-01: the price paid excluding tax); `amount_minor`
+    with no items is a refund of money alone that returns no units (AL-EXC-02: an exchange's difference)."""
+    preview, _ = _prepare(order, items=items, include_shipping=include_shipping, choice=choice, now=now,
+                          amount_minor=amount_minor, cap_minor=cap_minor)
     return preview
 
 
 def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, reason: str, return_reference: str,
-                 idempotency_key: str, now: datetime, include_shipping: bool | None = None) -> Refund:
+                 idempotency_key: str, now: datetime, include_shipping: bool | None = None,
+                 amount_minor: int | None = None, cap_minor: int | None = None) -> Refund:
     """Issue the refund `preview_refund` shows, once per `idempotency_key` (ALL-RFD-06): a replay returns
     the first Refund and moves nothing. Refusals: 409 refund_exceeds_paid, 409 refund_quantity_exceeds_ordered,
     422 nothing_to_refund, 402 when the PSP refuses (everything is then rolled back)."""
@@ -84,7 +90,7 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
             if replay is not None:
                 return replay
             preview, payments = _prepare(locked, items=items, include_shipping=include_shipping, choice=choice,
-                                         now=now)
+                                         now=now, amount_minor=amount_minor, cap_minor=cap_minor)
             refund = Refund.objects.create(
                 id=refund_id, order=locked, return_reference=return_reference, amount_minor=preview.amount_minor,
                 shipping_minor=preview.shipping_minor, currency=locked.currency,
@@ -104,7 +110,8 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
                 "return_reference": return_reference, "totals": preview.totals,
             })
             notify_refund_issued(locked, refund, parts, payments, card, now=now)
-            # Loyalty (AL-LOY-06, points earned on what is refunded) plugs in here, in this transaction.
+            # AL-LOY-03/06: the loves of exactly the units refunded go; a used voucher only on a full return.
+            loyalty.reverse_for_refund(locked, refund, now=now)
     except IntegrityError:
         replay = _replayed(refund_id, order, items, choice)  # the same key raced us and won
         if replay is None:
@@ -133,10 +140,15 @@ def record_transfer_refund_sent(part_id: int, *, bank_reference: str, actor: str
 # --- Facts and the preview ---------------------------------------------------------------------------
 
 
-def _prepare(order: Order, *, items, include_shipping, choice, now):
+def _prepare(order: Order, *, items, include_shipping, choice, now, amount_minor=None, cap_minor=None):
     """The preview and the order's payments, from the facts in the database."""
     if choice not in allocation.CHOICES:
         raise InvalidInput("refund_choice_unknown", rule="AL-RFD-01")
+    if amount_minor is not None:
+        # Money alone (AL-EXC-02's price difference, the value an exchange order carries): no units, no shipping.
+        if items:
+            raise InvalidInput("invalid_input", fields="items (a refund of an amount returns no units)")
+        return _allocated(order, amount_minor, 0, [], choice, now)
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
     wanted = _wanted(items, lines)
     earlier = list(Refund.objects.filter(order=order).values_list("items", "shipping_minor"))
@@ -163,7 +175,15 @@ def _prepare(order: Order, *, items, include_shipping, choice, now):
         whole_returned, refund_shipping = True, include_shipping
     amount = refund_amount(returned, shipping_left, whole_order_returned=whole_returned,
                            refund_shipping_on_full_return=refund_shipping)
-    shipping = amount - refund_amount(returned, 0, whole_order_returned=False, refund_shipping_on_full_return=False)
+    goods = refund_amount(returned, 0, whole_order_returned=False, refund_shipping_on_full_return=False)
+    shipping = amount - goods
+    if cap_minor is not None:
+        amount = min(goods, cap_minor) + shipping  # OP-GAR-01: the goods never give back more than the cap
+    return _allocated(order, amount, shipping, sorted(wanted.items()), choice, now)
+
+
+def _allocated(order: Order, amount: int, shipping: int, items: list, choice: str, now: datetime):
+    """Where `amount` goes, across the order's tenders (ALL-RFD-06: never more than a tender paid)."""
     if amount <= 0:
         raise InvalidInput("nothing_to_refund", rule="OG-RFD-01")
     payments, tenders = _tenders(order, now=now)
@@ -174,8 +194,7 @@ def _prepare(order: Order, *, items, include_shipping, choice, now):
         raise Conflict("refund_exceeds_paid", rule=RULE, amount=Money(amount, order.currency).format("en"),
                        refundable=Money(refundable, order.currency).format("en")) from None
     kind = allocation.new_card_kind(tenders) if any(p.destination == "new_credit_note" for p in parts) else None
-    preview = RefundPreview(amount, parts, order.currency, shipping_minor=shipping,
-                            items=sorted(wanted.items()), new_card_kind=kind)
+    preview = RefundPreview(amount, parts, order.currency, shipping_minor=shipping, items=items, new_card_kind=kind)
     return preview, payments
 
 
@@ -347,8 +366,8 @@ def _settle(refund: Refund, parts: list[RefundPart], now: datetime) -> None:
 
 def _issue_credit_note_invoice(order: Order, refund: Refund, preview: RefundPreview, *, now: datetime) -> None:
     """The credit note against the order's invoice (OG-ORD-06), when the invoice was issued."""
-    if invoices.invoice_for_order(order) is None:
-        return
+    if not preview.items or invoices.invoice_for_order(order) is None:
+        return  # a refund of money alone credits no invoiced line
     invoices.issue_credit_note(order, lines=list(preview.items), shipping_minor=preview.shipping_minor,
                                reason=refund.reason or "refund", now=now, idempotency_key=f"refund:{refund.pk}:invoice")
 

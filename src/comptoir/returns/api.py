@@ -13,6 +13,7 @@ from comptoir.accounts.auth import optional_shopper, require_staff
 from comptoir.brands.services import get_brand
 from comptoir.core.errors import DomainError
 from comptoir.core.http import idempotency_key, request_language
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.orders import queries as order_queries
 from comptoir.orders.api import GuestQuery
 from comptoir.returns import queries, refunding, services, states
@@ -96,7 +97,9 @@ def options(request, slug: str):
 @router.post("/brands/{slug}/returns/lookup", response=LookupOut,
              summary="Find my order for a return with its number and e-mail (AL-RET-01)")
 def lookup(request, slug: str, payload: LookupIn):
-    order = services.find_order_for_guest(get_brand(slug), order_number=payload.order_number, email=payload.email)
+    brand = get_brand(slug)
+    limit_by_ip(request, "guest_lookup_ip")
+    order = services.find_order_for_guest(brand, order_number=payload.order_number, email=payload.email)
     return {"order_number": order.number, "token": order.access_token}
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 
 from comptoir.core.errors import DomainError, InvalidInput
+from comptoir.exchanges.services import exchanged_item_ids, settle_exchanges
 from comptoir.returns import refunding, states
 from comptoir.returns.emails import notify_return
 from comptoir.returns.models import ReturnRequest
@@ -54,6 +55,8 @@ def receive_return(ret: ReturnRequest, *, location: str = WAREHOUSE, sent_on: da
         else:
             notify_return(ret, "return_received", now=now)
         ret.save()
+    if ret.status != states.RECEIVED:
+        ret = settle_exchanges(ret, actor=actor, now=now)  # everything arrived too late: exchanges refused
     return ret
 
 
@@ -92,6 +95,8 @@ def inspect_items(ret: ReturnRequest, *, inspections: list[ItemInspection], acto
         if all(item.inspection_status != "pending" for item in items.values()):
             _finish_inspection(ret, policy, actor=actor, now=now)
         ret.save()
+    if ret.status == states.INSPECTED:
+        ret = settle_exchanges(ret, actor=actor, now=now)  # AL-EXC-04: exchange orders once the items are accepted
     if ret.status == states.INSPECTED and ret.refund_due_at and ret.refund_due_at <= now:
         ret = refund_return(ret, actor="system", now=now)  # AL-RFD-01 "issued immediately after ... inspection"
     return ret
@@ -115,7 +120,10 @@ def refund_return(ret: ReturnRequest, *, actor: str, now: datetime) -> ReturnReq
     ret = ReturnRequest.objects.select_related("brand", "order").get(pk=ret.pk)
     if ret.status != states.INSPECTED:
         raise states.IllegalTransition("return", ret.status, "refund")
-    items = list(ret.items.filter(inspection_status="accepted").values_list("order_line_id", "quantity"))
+    exchanged = exchanged_item_ids(ret)  # paid back in kind by an exchange order (AL-EXC-04)
+    items = [(line_id, quantity) for item_id, line_id, quantity
+             in ret.items.filter(inspection_status="accepted").values_list("id", "order_line_id", "quantity")
+             if item_id not in exchanged]
     reference = refunding.issue(ret.order, items=items, choice=ret.refund_choice, reason="return",
                                 reference=ret.number, key=f"return:{ret.pk}:refund", now=now)
     with transaction.atomic():

@@ -16,8 +16,9 @@ RECEIVED = "received"  # OG-RET-05 "Return received", in the warehouse or a stor
 INSPECTED = "inspected"  # every item accepted or refused; the refund is due
 REFUNDED = "refunded"  # the accepted items were refunded (or refunded without return, OP-RET-02/03)
 CLOSED = "closed"  # every item refused: nothing to refund
+EXCHANGED = "exchanged"  # every accepted item left as an exchange order (AL-EXC-04): nothing to refund
 
-STATUSES = (REQUESTED, APPROVED, REJECTED, CANCELLED, RECEIVED, INSPECTED, REFUNDED, CLOSED)
+STATUSES = (REQUESTED, APPROVED, REJECTED, CANCELLED, RECEIVED, INSPECTED, REFUNDED, CLOSED, EXCHANGED)
 
 # (state, move) -> next state. Anything absent is illegal.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -31,6 +32,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (RECEIVED, "inspect"): INSPECTED,
     (INSPECTED, "refund"): REFUNDED,
     (INSPECTED, "close"): CLOSED,
+    (INSPECTED, "exchange"): EXCHANGED,  # comptoir.exchanges settles the accepted items in kind
 }
 
 # Items may still be added (AL-RET-01) and the label downloaded while the parcel has not arrived.
@@ -47,6 +49,7 @@ LABELS = {
     INSPECTED: {"en": "Return inspected", "fr": "Retour contrôlé"},
     REFUNDED: {"en": "Refunded", "fr": "Remboursé"},
     CLOSED: {"en": "Closed: items refused", "fr": "Clôturé : articles refusés"},
+    EXCHANGED: {"en": "Exchanged", "fr": "Échangé"},
 }
 
 

@@ -6,6 +6,8 @@ Each is idempotent: running it twice at the same `now` does nothing more the sec
 from comptoir.consent.stock_alerts import send_back_in_stock_alerts
 from comptoir.giftcards.services import expire_cards
 from comptoir.invoices.services import issue_pending_invoices
+from comptoir.loyalty.referrals import reward_referrals
+from comptoir.loyalty.tiers import send_tier_welcomes
 from comptoir.orders.services import expire_payment_steps
 from comptoir.payments.schedule import collect_due_charges
 from comptoir.psp_sandbox.delivery import deliver_gateway_webhooks
@@ -20,5 +22,7 @@ SWEEP_TASKS = [
     refund_returned_parcels,  # AL-SHP-09
     expire_cards,  # gift cards and credit notes past their date
     send_back_in_stock_alerts,  # AL-STK-03
+    send_tier_welcomes,  # AL-LOY-04: a welcome e-mail when a loyalty status is reached, once
+    reward_referrals,  # AL-RAF-01: the member's voucher once the friend's order is finalised
     deliver_gateway_webhooks,  # the sandbox PSP posting its events
 ]

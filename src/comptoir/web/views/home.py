@@ -1,4 +1,4 @@
-"""Shopper-facing pages. For now, the front door: the brands this instance runs."""
+"""The front door: the brands this instance runs."""
 
 from django.shortcuts import render
 

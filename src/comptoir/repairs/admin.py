@@ -1,0 +1,71 @@
+"""Repairs in the back office (AA-REP-01): the queue, each repair's events, and the moves that need no form
+(ask for the item, receive it). Assessments and quotes go through the staff API, which takes their amounts."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
+from comptoir.core.admin_readonly import ReadOnlyTabularInline
+from comptoir.core.errors import DomainError
+from comptoir.repairs import services, states
+from comptoir.repairs.models import RepairEvent, RepairRequest
+
+STAFF_LANGUAGE = "en"
+
+
+class RepairEventInline(ScopedInline, ReadOnlyTabularInline):
+    model = RepairEvent
+    fields = ("at", "kind", "from_status", "to_status", "actor", "data")
+
+
+@admin.register(RepairRequest)
+class RepairRequestAdmin(BrandScopedAdmin):
+    list_display = ("number", "brand", "status", "status_label", "assessment", "quote_minor", "payment_status",
+                    "email", "requested_at")
+    list_filter = (BrandFilter, "status", "assessment")
+    list_select_related = ("brand",)
+    search_fields = ("number", "email", "order__number")
+    date_hierarchy = "requested_at"
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = (RepairEventInline,)
+    actions = ("ask_for_item", "receive")
+    readonly_fields = ("status_label",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_act_permission(self, request):
+        return works_for_a_brand(request) or request.user.has_perm("repairs.change_repairrequest")
+
+    @admin.display(description="shown to the shopper")
+    def status_label(self, repair):
+        return states.status_label(repair.status, STAFF_LANGUAGE)
+
+    def _apply(self, request, queryset, service, done: str) -> None:
+        actor = f"staff:{request.user.username}"
+        moved = []
+        for repair in queryset.select_related("brand", "order", "order_line"):
+            try:
+                service(repair, actor=actor, now=request.now)
+            except DomainError as error:
+                self.message_user(request, f"Repair {repair.number}: {error.message(STAFF_LANGUAGE)}", messages.ERROR)
+            else:
+                moved.append(repair.number)
+        if moved:
+            self.message_user(request, f"{done}: {', '.join(moved)}.", messages.SUCCESS)
+
+    @admin.action(description="Ask the shopper to send the item", permissions=["act"])
+    def ask_for_item(self, request, queryset):
+        self._apply(request, queryset, services.ask_for_item, "Asked for the item")
+
+    @admin.action(description="Mark the item received in the workshop", permissions=["act"])
+    def receive(self, request, queryset):
+        self._apply(request, queryset, services.receive_item, "Received")

@@ -1,0 +1,72 @@
+"""What every shopper page does first and last: find the brand, the language and the shopper, render in
+the brand's layout, and turn a refusal (DomainError) into a page with its message, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404
+from django.shortcuts import render
+
+from comptoir.brands.services import get_brand
+from comptoir.core.errors import DomainError, NotFound
+from comptoir.web import session
+from comptoir.web.texts import texts
+
+LANGUAGES = ("en", "fr")
+
+
+def page_language(request, policy) -> str:
+    """`?lang=` (remembered for the session), then the session's choice, then the brand's default."""
+    explicit = request.GET.get("lang")
+    if explicit in LANGUAGES and explicit in policy.languages:
+        session.remember_language(request, explicit)
+        return explicit
+    remembered = session.remembered_language(request)
+    if remembered in policy.languages:
+        return remembered
+    return policy.default_language
+
+
+def brand_page(view):
+    """Decorate a view taking (request, brand, ...): sets request.brand, .language, .customer, .texts."""
+
+    @functools.wraps(view)
+    def wrapper(request, brand: str, *args, **kwargs):
+        try:
+            found = get_brand(brand)
+        except NotFound:
+            raise Http404("brand") from None
+        policy = found.policy_object
+        request.brand = found
+        request.language = page_language(request, policy)
+        request.texts = texts(request.language)
+        request.customer = session.current_customer(request, found)
+        try:
+            return view(request, found, *args, **kwargs)
+        except DomainError as error:
+            return error_page(request, error)
+
+    return wrapper
+
+
+def show(request, template: str, context: dict | None = None, *, status: int = 200):
+    """Render `template` in the brand's layout."""
+    brand = request.brand
+    policy = brand.policy_object
+    base = {
+        "brand": brand, "policy": policy, "language": request.language, "t": request.texts,
+        "customer": request.customer, "currency": policy.currency,
+        "cart_count": session.cart_count(request, brand),
+        "other_languages": [code for code in policy.languages if code != request.language],
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+def error_page(request, error: DomainError):
+    return show(request, "web/error.html", {"message": error.message(request.language), "code": error.code},
+                status=error.status)
+
+
+def message_of(request, error: DomainError) -> str:
+    return error.message(request.language)

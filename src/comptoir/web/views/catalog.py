@@ -1,0 +1,104 @@
+"""Storefront, product listing and product page (OG-STK-01, AL-STK-02/04, AA-CAT-05, OG-ORD-07)."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+
+from comptoir.catalog import services as catalog
+from comptoir.catalog.api import product_sheet
+from comptoir.consent import stock_alerts
+from comptoir.core.errors import DomainError
+from comptoir.web.pages import brand_page, message_of, show
+from comptoir.web.swatches import silhouette
+
+PAGE_SIZE = 24
+COUNTRIES = ("FR", "BE", "DE", "IT", "ES", "NL", "LU", "PT", "IE", "AT", "CH", "GB", "NO", "US", "CA", "JP")
+
+
+def _country(request) -> str | None:
+    code = (request.GET.get("country") or "").strip().upper()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def _cards(request, brand, products, country):
+    """Listing cards: the product sheet with live availability, its drawing and its colours."""
+    cards = []
+    for product in products:
+        variants = list(product.variants.all())
+        sheet = product_sheet(brand, product, request.language, country).with_availability(
+            {v.id: (v.stock, v.when_out_of_stock) for v in variants})
+        colours = list(dict.fromkeys(v.colour for v in variants if v.colour))
+        cards.append({**sheet, "shape": silhouette(product.category.code), "colours": colours,
+                      "available": any(v["purchasable"] for v in sheet["variants"])})
+    return cards
+
+
+@brand_page
+def storefront(request, brand):
+    total, products = catalog.list_products(brand, category=None, offset=0, limit=8)
+    return show(request, "web/shop/storefront.html", {
+        "categories": catalog.list_categories(brand), "cards": _cards(request, brand, products, None),
+        "product_count": total,
+    })
+
+
+@brand_page
+def product_list(request, brand):
+    category = request.GET.get("category") or None
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    country = _country(request)
+    total, products = catalog.list_products(brand, category=category, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    categories = catalog.list_categories(brand)
+    return show(request, "web/shop/product_list.html", {
+        "categories": categories, "category": category, "cards": _cards(request, brand, products, country),
+        "total": total, "page": page, "has_next": page * PAGE_SIZE < total, "has_previous": page > 1,
+        "category_name": next((c.name for c in categories if c.code == category), None),
+    })
+
+
+@brand_page
+def product_page(request, brand, product: str):
+    return _product_page(request, brand, product)
+
+
+def product_page_with_error(request, brand, slug: str, message: str, status: int):
+    """The product page again, saying why the item could not go into the cart."""
+    return _product_page(request, brand, slug, cart_error=message, status=status)
+
+
+def _product_page(request, brand, slug: str, *, alert: dict | None = None, cart_error: str = "", status: int = 200):
+    country = _country(request)
+    found = catalog.get_product(brand, slug)
+    variants = list(found.variants.all())
+    sheet = product_sheet(brand, found, request.language, country).with_availability(
+        {v.id: (v.stock, v.when_out_of_stock) for v in variants})
+    colours: dict[str, list[dict]] = {}
+    for variant in sheet["variants"]:
+        colours.setdefault(variant["colour"], []).append(variant)
+    return show(request, "web/shop/product.html", {
+        "product": sheet, "shape": silhouette(found.category.code), "colours": colours,
+        "category": found.category, "country": country, "countries": COUNTRIES,
+        "first_colour": next(iter(colours), ""),
+        "coming_soon": [v for v in sheet["variants"] if v["availability"] == "coming_soon"],
+        "alert": alert or {}, "is_gift_card": found.is_gift_card, "cart_error": cart_error,
+    }, status=status)
+
+
+@brand_page
+def stock_alert(request, brand, product: str):
+    """AL-STK-03: leave an e-mail on a "Coming soon" size."""
+    if request.method != "POST":
+        return redirect("web:product", brand=brand.slug, product=product)
+    email = request.POST.get("email", "")
+    try:
+        status = stock_alerts.request_stock_alert(
+            brand, sku=request.POST.get("sku", ""), email=email, language=request.language,
+            customer=request.customer, now=request.now)
+    except DomainError as error:
+        return _product_page(request, brand, product, alert={"error": message_of(request, error), "email": email},
+                             status=error.status)
+    key = "alert_active" if status == "active" else "alert_pending"
+    return _product_page(request, brand, product, alert={"done": request.texts[key]})
