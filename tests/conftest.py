@@ -92,3 +92,59 @@ class Reply:
 @pytest.fixture
 def api(client, db):
     return Api(client)
+
+
+# --- Browser tests (tests/browser/) ---------------------------------------------------------------------
+# Playwright drives Debian's Chromium (`apt-get install chromium`; never a browser download) against
+# pytest-django's live server. The fixtures skip, saying why, where either is missing.
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the session."""
+    import os
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test makes between two
+    # browser steps are ordinary blocking calls, which Django would otherwise refuse there.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browse(chromium, live_server):
+    """Open a shopper's browser (its own cookies): `page = browse()`, `browse(javascript=False)`.
+    Each page knows the live server's address as `page.base`."""
+    contexts = []
+
+    def open_page(*, javascript: bool = True):
+        context = chromium.new_context(locale="en-GB", accept_downloads=True, java_script_enabled=javascript)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server.url
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def presets_restored_afterwards(django_db_blocker):
+    """Transactional tests flush the database: put the four presets back when the module is done."""
+    yield
+    with django_db_blocker.unblock():
+        for folder in bundled_preset_folders():
+            load_preset(folder, now=LOADED_AT)

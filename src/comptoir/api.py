@@ -75,7 +75,28 @@ def _holds_nul(value) -> bool:
     return False
 
 
-api = NinjaAPI(
+# Every operation may answer an error: declared once, as the `default` response of each operation.
+ERROR_SCHEMA = {
+    "type": "object", "required": ["code", "message", "rule"],
+    "properties": {"code": {"type": "string", "description": "Stable machine-readable code"},
+                   "message": {"type": "string", "description": "For the shopper, in their language"},
+                   "rule": {"type": ["string", "null"], "description": "The business rule enforced, if any"}},
+}
+ERROR_RESPONSE = {"description": "An error: `{code, message, rule}` (429 adds a Retry-After header)",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+class ComptoirAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("default", ERROR_RESPONSE)
+        return schema
+
+
+api = ComptoirAPI(
     parser=ObjectBodyParser(),
     title="Comptoir API",
     version="1.0",

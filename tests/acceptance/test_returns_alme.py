@@ -248,11 +248,33 @@ def test_AL_RET_06_an_item_received_incorrectly_is_declared_with_its_own_reason(
 
 # --- AL-RET-07 -------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="AL-RET-07 needs exchange orders (AL-EXC-01..04), not built yet: no exchange order "
-                          "exists to return", strict=True)
 def test_AL_RET_07_an_exchange_order_can_itself_be_returned(api):
-    """"Yes, you can request a return on an exchange order.\""""
-    from comptoir.returns import exchanges  # noqa: F401  (the exchange feature this test waits for)
+    """"Yes, you can request a return on an exchange order." A tee exchanged for another size, then returned:
+    the 45 € it was paid with go back to the original order's payment."""
+    order = al(api)
+    first = guest_declare(api, order, "wrong_size")
+    exchange = api.post(f"/brands/{AL}/returns/{first['id']}/exchange",
+                        {"item_id": first["items"][0]["id"], "sku": "AL-TEE-WHT-L"}, query=order.guest, now=paris(4))
+    staff_return(api, order, first["id"], "receive", now=paris(9), body={})
+    inspect_all(api, order, first, now=paris(9))
+    number = api.get(f"/brands/{AL}/returns/{first['id']}/exchanges", query=order.guest, now=paris(9))[0][
+        "exchange_order_number"]
+    api.post(f"/staff/brands/{AL}/orders/{number}/ship", {"tracking_number": "MR1"}, token=order.team, now=paris(10))
+    api.post(f"/staff/brands/{AL}/orders/{number}/deliver", token=order.team, now=paris(12, 15))
+    line = api.get(f"/brands/{AL}/orders/{number}", query=order.guest, now=paris(13))["lines"][0]
+
+    second = api.post(f"/brands/{AL}/orders/{number}/returns",
+                      {"items": [{"line_id": line["id"], "quantity": 1, "reason": "does_not_suit"}]},
+                      query=order.guest, now=paris(13))
+    staff_return(api, order, second["id"], "receive", now=paris(17), body={})
+    refunded = inspect_all(api, order, second, now=paris(17))
+
+    assert exchange.status == 201 and number
+    assert second.status == 201, second
+    assert second["refund_preview"]["amount_minor"] == 4500
+    assert refunded["status"] == "refunded"
+    refunds = list(Refund.objects.filter(return_reference=second["number"]).values_list("order__number", "amount_minor"))
+    assert refunds == [(order.number, 4500)]
 
 
 # --- AL-SHP-09 -------------------------------------------------------------------------------------------

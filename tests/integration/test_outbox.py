@@ -69,10 +69,17 @@ FULL_CONTEXT = {
     "text": "Our coats are here.",
     "product": {"name": "Wool overcoat", "size": "M", "colour": "Navy", "url": "https://shop.example/maison/products/coat"},
 }
+FULL_CONTEXT.update({  # loyalty and referral e-mails (AL-LOY-04, AL-RAF-01)
+    "loyalty_url": "https://shop.example/maison-exemple/account/loyalty", "shop_url": "https://shop.example/maison-exemple",
+    "loyalty": {"programme": "Lovers", "tier": "Crush", "surprise": "a gift", "kept_until": "19 November 2027"},
+    "referral": {"member_first_name": "Léa", "code": "FRIEND-ABCD2345", "amount": "€15.00", "valid_until": "16 November 2026"},
+    "voucher": {"code": "LOY-ABCD2345", "amount": "€15.00", "valid_until": "16 December 2026"},
+})
 MINIMAL_CONTEXT = {"order": {"number": "MX-10042"}}
 # Templates about no order, and the link each must carry.
 WITHOUT_ORDER = {"password_reset": "reset_url", "newsletter_confirm": "confirm_url", "newsletter_issue": "unsubscribe_url",
-                 "stock_alert_confirm": "confirm_url", "back_in_stock": "unsubscribe_url"}
+                 "stock_alert_confirm": "confirm_url", "back_in_stock": "unsubscribe_url",
+                 "loyalty_tier_reached": "loyalty_url", "referral_reward": "loyalty_url", "referral_friend_code": "shop_url"}
 
 
 def enqueue_confirmation(*, key: str = "order-confirmed:MX-10042", now: datetime = NOW) -> None:

@@ -71,7 +71,7 @@ def redeem(request, slug: str, payload: RedeemIn):
     brand, membership = _member(request, slug)
     voucher = vouchers.redeem(brand, membership.customer, loves=payload.loves, idempotency_key=idempotency_key(request),
                               now=request.now)
-    return Status(201, summary._voucher(voucher, request.now))
+    return Status(201, summary.voucher_out(voucher, request.now))
 
 
 @router.post("/brands/{slug}/me/loyalty/missions/{code}", response={201: dict},
@@ -79,7 +79,7 @@ def redeem(request, slug: str, payload: RedeemIn):
 def complete_mission(request, slug: str, code: str):
     brand, membership = _member(request, slug)
     entry = services.complete_mission(brand, membership.customer, code[:40], now=request.now)
-    return Status(201, summary._entry(entry, request.now))
+    return Status(201, summary.entry_out(entry, request.now))
 
 
 @router.get("/brands/{slug}/me/referral", response=dict, summary="My referral link and referred friends (AL-RAF-01)")
@@ -129,7 +129,7 @@ def _staff(request, slug: str):
                   summary="A member's loyalty page, as customer care sees it")
 def member_loyalty(request, slug: str, customer_id: int = Path(..., gt=0, le=2**62)):
     brand, _ = _staff(request, slug)
-    membership = services._member_for_staff(brand, customer_id, now=request.now)
+    membership = services.member_for_staff(brand, customer_id, now=request.now)
     return summary.loyalty_page(brand, membership, language=request_language(request), now=request.now)
 
 
@@ -140,7 +140,7 @@ def record_store_purchase(request, slug: str, payload: StorePurchaseIn):
     entry = services.record_store_purchase(brand, customer_id=payload.customer_id, store_code=payload.store_code,
                                            receipt_number=payload.receipt_number, amount_minor=payload.amount_minor,
                                            actor=actor, now=request.now)
-    return Status(201, summary._entry(entry, request.now))
+    return Status(201, summary.entry_out(entry, request.now))
 
 
 @staff_router.post("/staff/brands/{slug}/loyalty/attached-orders", response=dict,

@@ -23,7 +23,7 @@ from comptoir.discounts.models import DiscountCode, DiscountRedemption
 from comptoir.discounts.rules import FIXED_AMOUNT
 from comptoir.loyalty import rules
 from comptoir.loyalty.models import Membership, Referral
-from comptoir.loyalty.services import returned_in_full, new_code
+from comptoir.loyalty.services import loyalty_url, new_code, returned_in_full
 from comptoir.loyalty.vouchers import issue_reward
 from comptoir.notifications.services import notify_email
 from comptoir.orders import states
@@ -75,7 +75,7 @@ def refer_friend(brand: Brand, membership: Membership, *, email: str, language: 
                                                friend_email_key=key, friend_code=code, created_at=now)
             amount = Money(policy.friend_reduction_minor, brand.policy_object.currency)
             notify_email(brand_slug=brand.slug, to=email, template="referral_friend_code", language=language,
-                         context={"brand": brand_contact(brand),
+                         context={"brand": brand_contact(brand), "shop_url": f"{settings.BASE_URL}/{brand.slug}",
                                   "referral": {"member_first_name": membership.customer.first_name,
                                                "code": code.code, "amount": amount.format(language),
                                                "valid_until": _date(ends_at, brand, language)}},
@@ -130,6 +130,7 @@ def _decide(referral: Referral, now: datetime) -> bool:
     language = customer.language if customer.language in ("en", "fr") else "en"
     notify_email(brand_slug=referral.brand.slug, to=customer.email, template="referral_reward", language=language,
                  context={"brand": brand_contact(referral.brand), "customer": {"first_name": customer.first_name},
+                          "loyalty_url": loyalty_url(referral.brand),
                           "voucher": {"code": voucher.code, "amount": Money(voucher.amount_minor, currency).format(language),
                                       "valid_until": _date(voucher.expires_at, referral.brand, language)}},
                  idempotency_key=f"referral-reward:{referral.pk}", now=now)
@@ -157,7 +158,7 @@ def _reward_facts(referral: Referral, order: Order) -> rules.RewardFacts:
         referrer_cards=_cards(Payment.objects.filter(member_orders, order__brand=referral.brand)),
         friend_customer_id=order.customer_id, friend_email_key=rules.email_key(order.email),
         friend_cards=_cards(Payment.objects.filter(order=order)), friend_had_earlier_order=earlier,
-        friend_orderreturned_in_full=returned_in_full(order),
+        friend_order_returned_in_full=returned_in_full(order),
     )
 
 

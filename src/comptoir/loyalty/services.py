@@ -10,6 +10,7 @@ import secrets
 from collections import defaultdict
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from comptoir.accounts.models import Customer
@@ -36,6 +37,11 @@ def programme(brand: Brand):
     if policy is None:
         raise NotFound("no_loyalty_programme", rule="AL-LOY-09")
     return policy
+
+
+def loyalty_url(brand: Brand) -> str:
+    """The member's loyalty page in "my account", linked from loyalty e-mails."""
+    return f"{settings.BASE_URL}/{brand.slug}/account/loyalty"
 
 
 def join(customer: Customer, *, now: datetime) -> Membership | None:
@@ -176,7 +182,7 @@ def record_store_purchase(brand: Brand, *, customer_id: int, store_code: str, re
     receipt_number = receipt_number.strip()
     if not receipt_number or amount_minor <= 0:
         raise InvalidInput("invalid_input", fields="receipt_number, amount_minor")
-    membership = _member_for_staff(brand, customer_id, now=now)
+    membership = member_for_staff(brand, customer_id, now=now)
     key = f"store:{brand.pk}:{store_code}:{receipt_number}"
     exponent = minor_unit_exponent(brand.policy_object.currency)
     with transaction.atomic():
@@ -195,7 +201,7 @@ def attach_order(brand: Brand, *, customer_id: int, order_number: str, actor: st
     """AL-LOY-08: an order placed signed out (or with another address) joins the member's account; its loves
     count from its purchase date, less what was already refunded."""
     programme(brand)
-    membership = _member_for_staff(brand, customer_id, now=now)
+    membership = member_for_staff(brand, customer_id, now=now)
     with transaction.atomic():
         order = Order.objects.select_for_update(of=("self",)).filter(brand=brand, number=order_number.strip()).first()
         if order is None:
@@ -238,7 +244,7 @@ def leave(brand: Brand, *, customer_id: int, reason: str, actor: str, now: datet
     """AL-LOY-07: leaving, through customer care, cancels every love (available and pending), every unused
     voucher and every reward still to come, for good."""
     programme(brand)
-    membership = _member_for_staff(brand, customer_id, now=now)
+    membership = member_for_staff(brand, customer_id, now=now)
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.left_at is not None:
@@ -261,7 +267,7 @@ def leave(brand: Brand, *, customer_id: int, reason: str, actor: str, now: datet
     return membership
 
 
-def _member_for_staff(brand: Brand, customer_id: int, *, now: datetime) -> Membership:
+def member_for_staff(brand: Brand, customer_id: int, *, now: datetime) -> Membership:
     customer = Customer.objects.filter(brand=brand, pk=customer_id, is_active=True).first()
     if customer is None:
         raise NotFound("not_found", thing="customer")

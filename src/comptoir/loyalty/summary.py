@@ -36,16 +36,16 @@ def loyalty_page(brand: Brand, membership: Membership, *, language: str, now: da
                      "threshold_minor": following.threshold_minor, "missing_minor": status.missing_minor}},
         "tiers": [{"code": tier.code, "name": tier.name.get(language), "threshold_minor": tier.threshold_minor,
                    "current": tier.code == status.code} for tier in policy.tiers],
-        "history": {"count": len(entries), "items": [_entry(e, now) for e in entries[offset:offset + limit]]},
+        "history": {"count": len(entries), "items": [entry_out(e, now) for e in entries[offset:offset + limit]]},
         "missions": [{"code": m.code, "name": m.name.get(language), "loves": m.loves,
                       "completed_at": done.get(m.code)} for m in policy.missions],
         "voucher_options": [{"loves": o.loves, "amount_minor": o.amount_minor,
                              "affordable": balance.available >= o.loves} for o in policy.voucher_options],
-        "vouchers": [_voucher(v, now) for v in membership.vouchers.all()],
+        "vouchers": [voucher_out(v, now) for v in membership.vouchers.all()],
     }
 
 
-def _entry(entry: LoveEntry, now: datetime) -> dict:
+def entry_out(entry: LoveEntry, now: datetime) -> dict:
     line = entry.order_line
     return {"kind": entry.kind, "loves": entry.loves, "created_at": entry.created_at,
             "available_at": entry.available_at, "pending": entry.available_at > now,
@@ -53,7 +53,7 @@ def _entry(entry: LoveEntry, now: datetime) -> dict:
             "quantity": entry.quantity, "mission": entry.mission_code or None, "reference": entry.reference or None}
 
 
-def _voucher(voucher, now: datetime) -> dict:
+def voucher_out(voucher, now: datetime) -> dict:
     return {"code": voucher.code, "source": voucher.source, "amount_minor": voucher.amount_minor,
             "currency": voucher.currency, "issued_at": voucher.issued_at, "expires_at": voucher.expires_at,
             "status": voucher_status(voucher, now)}
@@ -69,6 +69,6 @@ def referral_page(brand: Brand, membership: Membership, *, now: datetime) -> dic
         "member_reward_validity_days": policy.member_reward_validity_days,
         "referrals": [{"friend_email": r.friend_email, "status": r.status, "refusal_code": r.refusal_code or None,
                        "created_at": r.created_at, "friend_code_expires_at": r.friend_code.ends_at,
-                       "reward": _voucher(r.reward_voucher, now) if r.reward_voucher else None}
+                       "reward": voucher_out(r.reward_voucher, now) if r.reward_voucher else None}
                       for r in referrals[:100]],
     }

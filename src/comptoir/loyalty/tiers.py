@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from comptoir.brands.services import brand_contact
 from comptoir.loyalty import rules
 from comptoir.loyalty.models import Membership
-from comptoir.loyalty.services import entry_facts
+from comptoir.loyalty.services import entry_facts, loyalty_url
 from comptoir.notifications.services import notify_email
 
 BATCH = 200
@@ -68,6 +68,7 @@ def _notify(membership: Membership, tier, reached_at: datetime, now: datetime) -
     notify_email(
         brand_slug=brand.slug, to=customer.email, template="loyalty_tier_reached", language=language,
         context={"brand": brand_contact(brand), "customer": {"first_name": customer.first_name},
+                 "loyalty_url": loyalty_url(brand),
                  "loyalty": {"programme": policy.loyalty.name.get(language), "tier": tier.name.get(language),
                              "surprise": tier.welcome_surprise.get(language),
                              "kept_until": format_date(kept_until.astimezone(policy.tz).date(), "long", locale=locale)}},

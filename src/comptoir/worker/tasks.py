@@ -4,6 +4,7 @@ Each is idempotent: running it twice at the same `now` does nothing more the sec
 """
 
 from comptoir.consent.stock_alerts import send_back_in_stock_alerts
+from comptoir.core.rate_limit import purge_rate_limit_buckets
 from comptoir.giftcards.services import expire_cards
 from comptoir.invoices.services import issue_pending_invoices
 from comptoir.loyalty.referrals import reward_referrals
@@ -25,4 +26,5 @@ SWEEP_TASKS = [
     send_tier_welcomes,  # AL-LOY-04: a welcome e-mail when a loyalty status is reached, once
     reward_referrals,  # AL-RAF-01: the member's voucher once the friend's order is finalised
     deliver_gateway_webhooks,  # the sandbox PSP posting its events
+    purge_rate_limit_buckets,  # rate-limit windows long over
 ]

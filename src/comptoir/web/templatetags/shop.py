@@ -37,7 +37,7 @@ def moment(context, value) -> str:
     if value is None:
         return ""
     local = value.astimezone(context["policy"].tz)
-    return format_datetime(local, format="medium", locale=_LOCALES.get(context["language"], "en_GB"))
+    return format_datetime(local, format="EEEE d MMMM, HH:mm", locale=_LOCALES.get(context["language"], "en_GB"))
 
 
 @register.simple_tag(takes_context=True)

@@ -84,6 +84,7 @@ def _product_page(request, brand, slug: str, *, alert: dict | None = None, cart_
         "first_colour": next(iter(colours), ""),
         "coming_soon": [v for v in sheet["variants"] if v["availability"] == "coming_soon"],
         "alert": alert or {}, "is_gift_card": found.is_gift_card, "cart_error": cart_error,
+        "alert_email": (alert or {}).get("email") or (request.customer.email if request.customer else ""),
     }, status=status)
 
 

@@ -22,7 +22,7 @@ def opening_hours(contact: dict, language: str) -> list[str]:
         span = names[days[0]] if len(days) == 1 else (
             f"{names[days[0]]}–{names[days[-1]]}" if days == list(range(days[0], days[-1] + 1))
             else ", ".join(names[d] for d in days))
-        lines.append(f"{span.capitalize()} {interval['opens_local_time']}–{interval['closes_local_time']}")
+        lines.append(f"{span[:1].upper()}{span[1:]} {interval['opens_local_time']}–{interval['closes_local_time']}")
     return lines
 
 

@@ -1,0 +1,54 @@
+"""schemathesis against /api/openapi.json: every operation, through the WSGI app, on a bounded budget.
+
+Checks: no 5xx, status codes and content types the schema declares, bodies and headers that conform
+to it. Budget: SCHEMA_FUZZ_EXAMPLES examples per operation (default 8; about a minute on 2 cores);
+SCHEMA_FUZZ=0 skips the module (e.g. a quick local run). CI runs it by default.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
+)
+
+from comptoir.wsgi import application
+from factories import shopper, staff
+from test_errors import MONDAY_10AM
+
+pytestmark = pytest.mark.skipif(os.environ.get("SCHEMA_FUZZ") == "0", reason="SCHEMA_FUZZ=0")
+EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "8"))
+BRANDS = ("alme", "officine-generale", "alme", "opalook")
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          response_headers_conformance]
+
+PHASES = os.environ.get("SCHEMA_FUZZ_PHASES", "examples,coverage,fuzzing").split(",")
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+schema.config.phases.update(phases=PHASES)
+
+
+@pytest.fixture
+def tokens(api):
+    return {"shopper": shopper(api, "alme", now=MONDAY_10AM)["token"], "staff": staff(api, "alme", now=MONDAY_10AM)}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_no_operation_answers_5xx_or_off_schema(case, tokens):
+    # Mostly a real brand (a random slug only ever reaches the brand's 404), signed in as its staff on
+    # /staff paths and as a shopper elsewhere, so that the operations themselves are exercised.
+    seed = sum(map(ord, repr(case.path_parameters) + repr(case.body)))
+    if case.path_parameters and "slug" in case.path_parameters and seed % 5:
+        case.path_parameters["slug"] = BRANDS[seed % 4]
+    who = "staff" if case.path.startswith("/api/staff") else "shopper"
+    headers = {"X-Comptoir-Now": MONDAY_10AM.isoformat()}
+    if seed % 3:
+        headers["Authorization"] = f"Bearer {tokens[who]}"
+    case.call_and_validate(headers=headers, checks=CHECKS)

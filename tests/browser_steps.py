@@ -1,0 +1,50 @@
+"""Steps the browser journeys share: loading a brand into the flushed database, and what a shopper does
+on the pages (add to bag, check out). Selectors are the pages' labels and roles, as a person reads them."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from comptoir.brands.presets import bundled_preset_folders, load_preset
+
+STREET = {"first_name": "Camille", "last_name": "Martin", "line1": "12 rue de Turenne", "postal_code": "75004",
+          "city": "Paris"}
+
+
+def load_brand(slug: str):
+    """Load one bundled preset, stamped with the wall clock (the live server's clock): per-process caches
+    keyed by the brand row's version then never serve a row from before the last flush."""
+    folder = next(folder for folder in bundled_preset_folders() if folder.name == slug)
+    return load_preset(folder, now=timezone.now())
+
+
+def add_to_bag(page, brand: str, product: str, size: str, *, colour: str | None = None) -> None:
+    """Open the product page in English, pick the size (in the colour's group) and add it to the bag."""
+    page.goto(f"{page.base}/{brand}/products/{product}/?lang=en")
+    group = page.locator("fieldset.sizes", has_text=colour) if colour else page.locator("fieldset.sizes").first
+    group.locator("label.size", has=page.locator(".size-name", has_text=size)).first.click()
+    page.get_by_role("button", name="Add to bag").click()
+    page.wait_for_url("**/cart/")
+
+
+def fill_checkout(page, *, email: str | None, method_label: str, payment: str, card_number: str = "",
+                  codes: str = "", street: dict | None = None) -> None:
+    """Fill the checkout form as a shopper does; the caller submits it."""
+    street = {**STREET, **(street or {})}
+    if email is not None:
+        page.get_by_label("E-mail").fill(email)
+    page.get_by_label("First name").fill(street["first_name"])
+    page.get_by_label("Last name").fill(street["last_name"])
+    page.get_by_label("Address", exact=True).fill(street["line1"])
+    page.get_by_label("Postal code").fill(street["postal_code"])
+    page.get_by_label("City").fill(street["city"])
+    page.locator("label.choice", has_text=method_label).click()
+    page.locator("label.choice", has_text=payment).first.click()
+    if card_number:
+        page.get_by_label("Card number").fill(card_number)
+        page.get_by_label("Expiry month (MM)").fill("12")
+        page.get_by_label("Expiry year (YY)").fill("30")
+        page.get_by_label("Security code (CVC)").fill("123")
+        page.get_by_label("Name on the card").fill(f"{street['first_name']} {street['last_name']}")
+    if codes:
+        page.get_by_label("Discount code or gift card").fill(codes)
