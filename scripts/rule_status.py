@@ -21,8 +21,6 @@ PLANNED = {
 # Rules a test cites while they are only partly honoured (the test proves a part, or is an xfail);
 # remove an entry when the rule is fully proved.
 PARTIAL = {
-    "AL-LOY-05": "partly — the combination rules are data and enforced; vouchers arrive with #5 loyalty",
-    "AL-RET-07": "planned — waits for exchange orders (#4); the test is an xfail",
 }
 
 

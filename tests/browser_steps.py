@@ -22,7 +22,7 @@ def add_to_bag(page, brand: str, product: str, size: str, *, colour: str | None 
     """Open the product page in English, pick the size (in the colour's group) and add it to the bag."""
     page.goto(f"{page.base}/{brand}/products/{product}/?lang=en")
     group = page.locator("fieldset.sizes", has_text=colour) if colour else page.locator("fieldset.sizes").first
-    group.locator("label.size", has=page.locator(".size-name", has_text=size)).first.click()
+    group.locator("label.size", has=page.get_by_text(size, exact=True)).first.click()
     page.get_by_role("button", name="Add to bag").click()
     page.wait_for_url("**/cart/")
 

@@ -102,7 +102,7 @@ class Shots:
 def add_to_bag(page, url: str, brand: str, product: str, colour: str, size: str) -> None:
     page.goto(f"{url}/{brand}/products/{product}/?lang=en")
     group = page.locator("fieldset.sizes", has_text=colour)
-    group.locator("label.size", has=page.locator(".size-name", has_text=size)).first.click()
+    group.locator("label.size", has=page.get_by_text(size, exact=True)).first.click()
     page.get_by_role("button", name="Add to bag").click()
     page.wait_for_url("**/cart/")
 
@@ -169,7 +169,7 @@ def help_journey(browser, url: str, shots: Shots) -> None:
     page.get_by_label("Your question").fill("How long do I have to return an item?")
     page.get_by_label("Your question").press("Enter")
     page.locator("#conversation .bubble.bot").first.wait_for()
-    page.get_by_label("Your question").fill("Can I speak to someone about a custom order?")
+    page.get_by_label("Your question").fill("Where is my order?")
     page.get_by_label("Your question").press("Enter")
     page.locator("#conversation .bubble.bot").nth(1).wait_for()
     shots.take(page, "13-assistant", full=True)
@@ -187,7 +187,7 @@ def account_journey(browser, url: str, shots: Shots) -> None:
     page.get_by_label("Mot de passe").first.fill(shopper["password"])
     page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{url}/officine-generale/products/gaspard-oxford-shirt/?lang=en")
-    page.locator("fieldset.sizes", has_text="Blue").locator("label.size", has_text="M").first.click()
+    page.locator("fieldset.sizes", has_text="Blue").locator("label.size", has=page.get_by_text("M", exact=True)).click()
     page.get_by_role("button", name="Add to bag").click()
     page.goto(f"{url}/officine-generale/checkout/")
     fill_address(page, line1="BP 42")

@@ -5,7 +5,7 @@ service department an e-mail before doing so" / "production defects ... repaired
 from comptoir.care.models import Case
 from comptoir.notifications.models import OutboxMessage
 from comptoir.repairs.models import RepairEvent
-from factories import VISA
+from factories import VISA, staff
 from return_journeys import AA, AL, delivered_order, paris
 
 BAG = "AA-TOTE-BLK-S"
@@ -35,10 +35,13 @@ def received(api, order, *, assessment, quote_minor=None):
     assessed = staff_repair(api, order, repair, "assess", now=paris(25),
                             body={"assessment": assessment, "quote_minor": quote_minor, "note": "Seen by the workshop"})
     assert assessed.status == 200, assessed
-    return assessed
+    return {**assessed.body, "access_token": repair["access_token"]}
 
 
-def shopper(api, order, repair, path, body=None, *, now):
+def shopper(api, order, repair, path, body=None, *, now, as_guest=False):
+    if as_guest:  # the repair's own token, as the e-mails link to it
+        return api.post(f"/brands/{AA}/repairs/{repair['id']}/{path}", body, query={"token": repair["access_token"]},
+                        now=now)
     return api.post(f"/brands/{AA}/repairs/{repair['id']}/{path}", body, token=order.shopper_token, now=now)
 
 
@@ -80,11 +83,11 @@ def test_AA_REP_01_wear_is_repaired_after_an_accepted_and_paid_quote(api):
     quoted = received(api, order, assessment="wear_or_impact", quote_minor=4500)
 
     accepted = shopper(api, order, quoted, "quote/accept", {"card": VISA}, now=paris(26))
-    paid = shopper(api, order, quoted, "quote/challenge", {"answer": "123456"}, now=paris(26, 0, 1))
+    paid = shopper(api, order, quoted, "quote/challenge", {"answer": "123456"}, now=paris(26, 10, 1))
     done = staff_repair(api, order, quoted, "repaired", now=paris(30), body={})
 
     assert (quoted["status"], quoted["quote_minor"], quoted["quote_valid_until"]) == (
-        "quoted", 4500, "2026-12-25T10:00:00+01:00")  # quote_validity_days 30 (schema default)
+        "quoted", 4500, "2026-12-25T09:00:00Z")  # quote_validity_days 30 (schema default)
     assert (accepted.status, accepted["status"], accepted["payment_status"]) == (200, "quoted", "requires_action")
     assert accepted["challenge"]["type"] == "3ds"
     assert (paid.status, paid["status"], paid["payment_status"]) == (200, "in_repair", "captured")
@@ -113,8 +116,9 @@ def test_AA_REP_01_a_quote_answers_within_its_validity(api):
     quoted = received(api, order, assessment="wear_or_impact", quote_minor=4500)
 
     early_return = staff_repair(api, order, quoted, "return", now=paris(26), body={})
-    expired = shopper(api, order, quoted, "quote/accept", {"card": VISA}, now=paris(26, month=12))
-    returned = staff_repair(api, order, quoted, "return", now=paris(26, month=12), body={})
+    expired = shopper(api, order, quoted, "quote/accept", {"card": VISA}, now=paris(26, month=12), as_guest=True)
+    team = staff(api, AA, now=paris(26, month=12))  # a fresh back-office session, a month later
+    returned = api.post(f"/staff/brands/{AA}/repairs/{quoted['id']}/return", {}, token=team, now=paris(26, month=12))
 
     assert (early_return.status, early_return["code"]) == (409, "repair_quote_still_valid")
     assert (expired.status, expired["code"], expired["rule"]) == (409, "repair_quote_expired", "AA-REP-01")

@@ -147,7 +147,8 @@ def request_repair(request, slug: str, payload: RepairIn, guest: Query[TokenQuer
     if payload.order_number:
         order = order_queries.shopper_order(brand, payload.order_number.strip().upper(), customer=customer,
                                             access_token=guest.token)
-    language = payload.language or request_language(request, brand.policy_object.default_language)
+    default = customer.language if customer else order.language if order else brand.policy_object.default_language
+    language = payload.language or request_language(request, default)
     repair = services.request_repair(
         brand, customer=customer, email=payload.email, language=language, order=order, line_id=payload.line_id,
         description=payload.description, photos=payload.photos,

@@ -12,6 +12,8 @@ COLOURS = {
     "charcoal": "#3a3a3a", "brown": "#6b4a33", "chocolate": "#4a3024", "tobacco": "#7a5230", "yellow": "#e2c35a",
     "mustard": "#c79a2e", "orange": "#d9793b", "purple": "#5d4a7a", "lilac": "#b8a6cf", "stripe": "#6f8fb5",
     "flowers": "#7d95c2", "gold": "#c9a84c", "silver": "#b9bcc2", "tan": "#b08457", "stone": "#bdb4a3",
+    "cognac": "#9a5b2e", "taupe": "#8b7d70", "bordeaux": "#5e1a24", "natural": "#e6dcc8", "off white": "#f1ece1",
+    "anthracite": "#34363a", "caramel": "#b07a45", "petrol": "#24505a", "sage": "#9aa78a", "powder": "#e8c9c4",
 }
 NEUTRAL = "#b9ad9b"
 

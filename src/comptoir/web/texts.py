@@ -238,6 +238,7 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (English, French)
     "open_now": ("Open now", "Ouvert actuellement"),
     "closed_now": ("Closed now; next opening", "Fermé actuellement ; prochaine ouverture"),
     "opening_hours": ("Opening hours", "Horaires d'ouverture"),
+    "related": ("Related questions", "Questions proches"),
     "you": ("You", "Vous"),
     "thinking": ("The assistant is looking…", "L'assistant cherche…"),
     "back_to_help": ("Back to the help center", "Retour au centre d'aide"),

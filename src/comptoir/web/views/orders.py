@@ -15,6 +15,7 @@ from comptoir.orders import queries
 from comptoir.orders.emails import status_label
 from comptoir.orders.rules import OrderFacts, check_shopper_cancellation
 from comptoir.orders.services import cancel_order
+from comptoir.orders.states import NOT_DISPATCHED
 from comptoir.returns.queries import order_returns
 from comptoir.returns.states import status_label as return_status_label
 from comptoir.web import session
@@ -42,8 +43,8 @@ def _order_page(request, brand, number: str, *, error: str = "", status: int = 2
     return show(request, "web/orders/order.html", {
         "order": order, "lines": lines, "status_label": status_label(order.status, request.language),
         "shipments": list(order.shipments.all()), "cancellable": cancellable.allowed,
-        "cancel_note": "" if cancellable.allowed or order.status in ("cancelled", "refused", "payment_failed")
-        else message_of(request, _refusal(cancellable)),
+        "cancel_note": message_of(request, _refusal(cancellable))
+        if not cancellable.allowed and order.status in NOT_DISPATCHED else "",
         "invoice": invoice_for_order(order), "pending_payment": pending, "method": method,
         "returns": [{"ret": ret, "label": return_status_label(ret.status, request.language)}
                     for ret in order_returns(order)],

@@ -31,7 +31,7 @@
         var holder = document.createElement("div");
         holder.innerHTML = html;  // server-rendered, escaped by Django's templates
         while (holder.firstChild) { log.appendChild(holder.firstChild); }
-        log.scrollTop = log.scrollHeight;
+        form.scrollIntoView({block: "end"});
         input.focus();
       })
       .catch(function () {
