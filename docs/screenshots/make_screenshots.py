@@ -93,6 +93,8 @@ class Shots:
 
     def take(self, page, name: str, *, full: bool = False) -> None:
         page.wait_for_load_state("networkidle")
+        if full:  # a full-page shot of a scrolled page would paint the sticky header mid-page
+            page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
         path = self.out / f"{name}.png"
         page.screenshot(path=str(path), full_page=full)
         self.saved.append(path)

@@ -1,8 +1,10 @@
 """schemathesis against /api/openapi.json: every operation, through the WSGI app, on a bounded budget.
 
-Checks: no 5xx, status codes and content types the schema declares, bodies and headers that conform
-to it. Budget: SCHEMA_FUZZ_EXAMPLES examples per operation (default 8; about a minute on 2 cores);
-SCHEMA_FUZZ=0 skips the module (e.g. a quick local run). CI runs it by default.
+Checks: no 5xx, status codes and content types the schema declares (every error is the documented
+`default` response), bodies and headers that conform to it. Budget: the schema's examples, then
+SCHEMA_FUZZ_EXAMPLES generated cases per operation (default 8: 121 operations in about 25 s on 2 cores);
+SCHEMA_FUZZ_PHASES=examples,coverage,fuzzing adds schemathesis' deterministic boundary and wrong-method
+cases (about a minute more). SCHEMA_FUZZ=0 skips the module; CI runs it by default.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ BRANDS = ("alme", "officine-generale", "alme", "opalook")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 
-PHASES = os.environ.get("SCHEMA_FUZZ_PHASES", "examples,coverage,fuzzing").split(",")
+PHASES = os.environ.get("SCHEMA_FUZZ_PHASES", "examples,fuzzing").split(",")
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 schema.config.phases.update(phases=PHASES)
@@ -49,6 +51,8 @@ def test_no_operation_answers_5xx_or_off_schema(case, tokens):
         case.path_parameters["slug"] = BRANDS[seed % 4]
     who = "staff" if case.path.startswith("/api/staff") else "shopper"
     headers = {"X-Comptoir-Now": MONDAY_10AM.isoformat()}
-    if seed % 3:
+    if seed % 3:  # the tokens are Alme's
         headers["Authorization"] = f"Bearer {tokens[who]}"
+        if case.path_parameters and "slug" in case.path_parameters and seed % 5:
+            case.path_parameters["slug"] = "alme"
     case.call_and_validate(headers=headers, checks=CHECKS)
