@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-postgres bench install clean
+.PHONY: demo test test-postgres bench install clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/comptoir demo
 
+## Debian's Chromium for the browser tests, DejaVu fonts for PDFs (best effort: tests skip without them)
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null) \
+		|| echo "warning: chromium not installed: browser tests will be skipped"; fi
+
 ## Run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The same suite on PostgreSQL (the server must be running; see .ci/run)
