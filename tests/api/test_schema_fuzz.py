@@ -13,6 +13,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,7 +39,17 @@ schema.config.phases.update(phases=PHASES)
 
 @pytest.fixture
 def tokens(api):
-    return {"shopper": shopper(api, "alme", now=MONDAY_10AM)["token"], "staff": staff(api, "alme", now=MONDAY_10AM)}
+    """An Alme shopper's and staff member's tokens, then requests through the real WSGI handler.
+
+    That handler's request signals close a connection that is not in autocommit, as the test's
+    transaction is on PostgreSQL: like Django's test client (whose calls above reconnect them), the
+    signals are detached while the operations run."""
+    tokens = {"shopper": shopper(api, "alme", now=MONDAY_10AM)["token"], "staff": staff(api, "alme", now=MONDAY_10AM)}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield tokens
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
