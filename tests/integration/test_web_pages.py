@@ -125,3 +125,26 @@ def test_the_assistant_fragment_is_only_the_answer(client):
                            HTTP_X_COMPTOIR_FRAGMENT="1")
     body = response.content.decode()
     assert "14 days" in body and "<html" not in body
+
+
+def test_AL_LOY_04_the_loyalty_page_in_my_account_shows_balance_status_and_referral_link(client, api):
+    """"The loyalty page is your reference for all your points and benefits" — in "my account"."""
+    from comptoir.accounts.models import Customer
+    from factories import shopper as new_shopper
+
+    member = new_shopper(api, "alme", now=wall_clock())
+    page = client.post("/alme/account/sign-in", {"email": member["email"], "password": "a-long-enough-passphrase"})
+    assert page.status_code == 302
+    loyalty = client.get("/alme/account/loyalty/")
+    assert loyalty.status_code == 200
+    body = loyalty.content.decode()
+    assert "Flirt" in body and "referral" in body.lower()
+    assert Customer.objects.filter(email=member["email"]).exists()
+
+
+def test_a_brand_without_loyalty_has_no_loyalty_page(client, api):
+    from factories import shopper as new_shopper
+
+    member = new_shopper(api, "officine-generale", now=wall_clock())
+    client.post("/officine-generale/account/sign-in", {"email": member["email"], "password": "a-long-enough-passphrase"})
+    assert client.get("/officine-generale/account/loyalty/").status_code == 404

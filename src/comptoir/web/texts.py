@@ -5,6 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 TEXTS: dict[str, tuple[str, str]] = {  # key: (English, French)
+    "loyalty": ("Loyalty", "Fidélité"),
+    "no_loyalty": ("This shop has no loyalty programme.", "Cette boutique n'a pas de programme de fidélité."),
+    "loves_balance": ("My loves", "Mes loves"),
+    "loves_available": ("available", "disponibles"),
+    "loves_pending": ("pending", "en attente"),
+    "loves_on": ("on", "le"),
+    "loyalty_status": ("Status", "Statut"),
+    "loyalty_next": ("next status", "statut suivant"),
+    "loyalty_missions": ("Earn loves", "Gagner des loves"),
+    "loyalty_vouchers": ("My vouchers", "Mes bons"),
+    "no_vouchers": ("No voucher yet.", "Aucun bon pour le moment."),
+    "referral": ("Refer a friend", "Parrainer une amie"),
+    "referral_lead": ("Share your link: your friend gets a discount on her first order, and you a voucher once it is finalised.",
+                      "Partagez votre lien : votre amie profite d'une réduction sur sa première commande, et vous d'un bon une fois celle-ci finalisée."),
+    "referral_link": ("My referral link", "Mon lien de parrainage"),
     # Layout
     "skip": ("Skip to content", "Aller au contenu"),
     "shop": ("Shop", "Boutique"),

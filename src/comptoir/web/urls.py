@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from comptoir.web.views import account, cart, catalog, checkout, help, orders, payment_steps, returns
+from comptoir.web.views import account, cart, catalog, checkout, help, loyalty, orders, payment_steps, returns
 
 app_name = "web"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:brand>/orders/<str:number>/cancel", orders.cancel, name="order_cancel"),
     path("<slug:brand>/orders/<str:number>/invoice.pdf", orders.invoice, name="invoice"),
     path("<slug:brand>/account/", account.account, name="account"),
+    path("<slug:brand>/account/loyalty/", loyalty.loyalty, name="loyalty"),
     path("<slug:brand>/account/sign-in", account.sign_in, name="sign_in"),
     path("<slug:brand>/account/sign-up", account.sign_up, name="sign_up"),
     path("<slug:brand>/account/sign-out", account.sign_out, name="sign_out"),
