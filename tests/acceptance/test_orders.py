@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from comptoir.catalog.models import Variant
 from comptoir.notifications.models import OutboxMessage
-from factories import PARIS, checkout, cart, order, shopper, staff
+from factories import order, shopper, staff
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)

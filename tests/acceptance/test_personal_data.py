@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.accounts.models import Customer
-from comptoir.consent.models import ConsentEvent, DeletionRequest, StockAlert, Subscription
+from comptoir.consent.models import ConsentEvent, DeletionRequest, Subscription
 from comptoir.invoices.models import Invoice
 from comptoir.notifications.models import OutboxMessage
 from comptoir.notifications.services import drain_outbox
@@ -76,7 +76,7 @@ def test_ALL_ACC_04_the_shopper_downloads_everything_held_about_them(api, client
     assert placed["shipments"][0]["tracking_number"] == "TRACK123456FR"
     assert document["newsletter"][0]["status"] == "subscribed"
     assert [(e["kind"], e["action"], e["source"]) for e in document["consent_history"]] == [
-        ("newsletter", "given", "account creation"), ("stock_alert", "given", f"stock alert form (AL-DRESS-BLK-L)")]
+        ("newsletter", "given", "account creation"), ("stock_alert", "given", "stock alert form (AL-DRESS-BLK-L)")]
     assert [alert["sku"] for alert in document["stock_alerts"]] == ["AL-DRESS-BLK-L"]
     assert "4242424242424242" not in response.content.decode()  # never a card number
 

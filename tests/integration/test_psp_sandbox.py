@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comptoir.payments.gateway import CardDetails, GatewayError, card_network_of, get_gateway, luhn_valid
-from comptoir.psp_sandbox import gateway as sandbox
 from comptoir.psp_sandbox.models import SandboxOperation, SandboxTransaction, SandboxWebhookEvent
 from comptoir.psp_sandbox.webhooks import (
     event_body,

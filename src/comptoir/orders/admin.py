@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, staff_brands, works_for_a_brand
+from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
 from comptoir.core.admin_readonly import ReadOnlyTabularInline
 from comptoir.core.errors import DomainError
 from comptoir.core.money import Money
@@ -22,8 +23,6 @@ from comptoir.orders import services, states
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.payments.models import Payment
 from comptoir.shipping.models import Shipment
-
-STAFF_LANGUAGE = "en"  # the back office is in English; shoppers get their own language
 
 
 def late_to_ship(brands, now: datetime) -> Q:
@@ -123,7 +122,7 @@ class OrderEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(BrandScopedAdmin):
+class OrderAdmin(ServiceActionsMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "status", "placed_at", "total", "dispatch_due_on", "email")
     list_filter = (BrandFilter, "status", WorkQueueFilter)
     list_select_related = ("brand",)
@@ -187,34 +186,24 @@ class OrderAdmin(BrandScopedAdmin):
 
     # --- actions: one service call per selected order -------------------------------------------
 
-    def _apply(self, request, queryset, service, done: str, **arguments) -> None:
-        actor = f"staff:{request.user.username}"
-        moved = []
-        for order in queryset.select_related("brand"):
-            try:
-                service(order, actor=actor, now=request.now, **arguments)
-            except DomainError as error:
-                self.message_user(request, f"Order {order.number}: {error.message(STAFF_LANGUAGE)}", messages.ERROR)
-            else:
-                moved.append(order.number)
-        if moved:
-            self.message_user(request, f"{done}: {', '.join(moved)}.", messages.SUCCESS)
+    action_noun = "Order"
+    action_related = ("brand",)
 
     @admin.action(description="Confirm (asks the bank for the pre-authorisation)", permissions=["act"])
     def confirm(self, request, queryset):
-        self._apply(request, queryset, services.confirm_order, "Confirmed")
+        self.apply_service(request, queryset, services.confirm_order, "Confirmed")
 
     @admin.action(description="Mark being prepared", permissions=["act"])
     def prepare(self, request, queryset):
-        self._apply(request, queryset, services.prepare_order, "Being prepared")
+        self.apply_service(request, queryset, services.prepare_order, "Being prepared")
 
     @admin.action(description="Mark ready for pick-up at the store", permissions=["act"])
     def make_ready_for_pickup(self, request, queryset):
-        self._apply(request, queryset, services.mark_ready_for_pickup, "Ready for pick-up")
+        self.apply_service(request, queryset, services.mark_ready_for_pickup, "Ready for pick-up")
 
     @admin.action(description="Mark delivered", permissions=["act"])
     def deliver(self, request, queryset):
-        self._apply(request, queryset, services.mark_delivered, "Delivered")
+        self.apply_service(request, queryset, services.mark_delivered, "Delivered")
 
     @admin.action(description="Ship with a tracking number…", permissions=["act"])
     def ship(self, request, queryset):
@@ -246,7 +235,7 @@ class OrderAdmin(BrandScopedAdmin):
             error = "Give the reason: the shopper reads it in the cancellation e-mail." \
                 if request.POST.get("apply") == "cancel" else ""
             return self._form(request, "cancel", orders, "Cancel orders", reason=reason, error=error)
-        self._apply(request, queryset, services.cancel_order, "Cancelled", by_shopper=False, reason=reason[:500])
+        self.apply_service(request, queryset, services.cancel_order, "Cancelled", by_shopper=False, reason=reason[:500])
         return None
 
     def _form(self, request, action: str, orders: list[Order], title: str, **context) -> TemplateResponse:

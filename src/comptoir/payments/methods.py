@@ -25,7 +25,7 @@ from comptoir.payments import services as payments
 from comptoir.payments.gateway import CardDetails, GatewayResult, card_network_of, get_gateway
 from comptoir.payments.models import Payment, PaymentEntry
 from comptoir.payments.rules import (
-    DEFERRED_METHODS, GATEWAY_METHODS, INSTALMENT_METHODS, SCHEDULED_METHODS, TRANSFER_METHODS, PlannedCharge,
+    DEFERRED_METHODS, SCHEDULED_METHODS, TRANSFER_METHODS, PlannedCharge,
     check_payment_method, plan_charges,
 )
 

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
+from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
 from comptoir.core.admin_readonly import ReadOnlyTabularInline
-from comptoir.core.errors import DomainError
 from comptoir.repairs import services, states
 from comptoir.repairs.models import RepairEvent, RepairRequest
-
-STAFF_LANGUAGE = "en"
 
 
 class RepairEventInline(ScopedInline, ReadOnlyTabularInline):
@@ -20,7 +18,7 @@ class RepairEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(RepairRequest)
-class RepairRequestAdmin(BrandScopedAdmin):
+class RepairRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "status", "status_label", "assessment", "quote_minor", "payment_status",
                     "email", "requested_at")
     list_filter = (BrandFilter, "status", "assessment")
@@ -49,23 +47,13 @@ class RepairRequestAdmin(BrandScopedAdmin):
     def status_label(self, repair):
         return states.status_label(repair.status, STAFF_LANGUAGE)
 
-    def _apply(self, request, queryset, service, done: str) -> None:
-        actor = f"staff:{request.user.username}"
-        moved = []
-        for repair in queryset.select_related("brand", "order", "order_line"):
-            try:
-                service(repair, actor=actor, now=request.now)
-            except DomainError as error:
-                self.message_user(request, f"Repair {repair.number}: {error.message(STAFF_LANGUAGE)}", messages.ERROR)
-            else:
-                moved.append(repair.number)
-        if moved:
-            self.message_user(request, f"{done}: {', '.join(moved)}.", messages.SUCCESS)
+    action_noun = "Repair"
+    action_related = ("brand", "order", "order_line")
 
     @admin.action(description="Ask the shopper to send the item", permissions=["act"])
     def ask_for_item(self, request, queryset):
-        self._apply(request, queryset, services.ask_for_item, "Asked for the item")
+        self.apply_service(request, queryset, services.ask_for_item, "Asked for the item")
 
     @admin.action(description="Mark the item received in the workshop", permissions=["act"])
     def receive(self, request, queryset):
-        self._apply(request, queryset, services.receive_item, "Received")
+        self.apply_service(request, queryset, services.receive_item, "Received")

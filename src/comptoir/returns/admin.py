@@ -3,15 +3,13 @@ refunds to make. Rows change only through the actions (the services), with the r
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
+from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
 from comptoir.core.admin_readonly import ReadOnlyTabularInline
-from comptoir.core.errors import DomainError
 from comptoir.returns import services, states
 from comptoir.returns.models import ReturnedParcel, ReturnEvent, ReturnItem, ReturnRequest
-
-STAFF_LANGUAGE = "en"
 
 
 class ReturnItemInline(ScopedInline, ReadOnlyTabularInline):
@@ -29,7 +27,7 @@ class ReturnEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(BrandScopedAdmin):
+class ReturnRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "order", "status", "status_label", "drop_off", "declared_at", "received_at",
                     "refund_due_at", "email")
     list_filter = (BrandFilter, "status", "drop_off", "channel")
@@ -58,30 +56,20 @@ class ReturnRequestAdmin(BrandScopedAdmin):
     def status_label(self, ret):
         return states.status_label(ret.status, STAFF_LANGUAGE)
 
-    def _apply(self, request, queryset, service, done: str, **arguments) -> None:
-        actor = f"staff:{request.user.username}"
-        moved = []
-        for ret in queryset.select_related("brand", "order"):
-            try:
-                service(ret, actor=actor, now=request.now, **arguments)
-            except DomainError as error:
-                self.message_user(request, f"Return {ret.number}: {error.message(STAFF_LANGUAGE)}", messages.ERROR)
-            else:
-                moved.append(ret.number)
-        if moved:
-            self.message_user(request, f"{done}: {', '.join(moved)}.", messages.SUCCESS)
+    action_noun = "Return"
+    action_related = ("brand", "order")
 
     @admin.action(description="Approve (issue the slip or label)", permissions=["act"])
     def approve(self, request, queryset):
-        self._apply(request, queryset, services.approve_return, "Approved")
+        self.apply_service(request, queryset, services.approve_return, "Approved")
 
     @admin.action(description="Mark received in the warehouse (\"Return received\")", permissions=["act"])
     def receive_in_warehouse(self, request, queryset):
-        self._apply(request, queryset, services.receive_return, "Received")
+        self.apply_service(request, queryset, services.receive_return, "Received")
 
     @admin.action(description="Refund the accepted items now", permissions=["act"])
     def refund(self, request, queryset):
-        self._apply(request, queryset, services.refund_return, "Refunded")
+        self.apply_service(request, queryset, services.refund_return, "Refunded")
 
 
 @admin.register(ReturnedParcel)
