@@ -83,10 +83,10 @@ def stock_of(sku: str) -> int:
     return Variant.objects.get(sku=sku).stock
 
 
-def pass_challenge(api, brand: str, placed, *, now: datetime, answer: str = "123456"):
-    """Answer the 3-D Secure challenge of a just-placed order (AA-PAY-02); returns the reply."""
+def pass_challenge(api, brand: str, placed, *, now: datetime, answer: str = "123456", token: str | None = None):
+    """Answer the 3-D Secure challenge of a just-placed order (AA-PAY-02), as its shopper; returns the reply."""
     payment_id = placed["payments"][0]["id"]
-    return api.post(f"/brands/{brand}/payments/{payment_id}/challenge", {"answer": answer}, now=now)
+    return api.post(f"/brands/{brand}/payments/{payment_id}/challenge", {"answer": answer}, now=now, token=token)
 
 
 def staff_move(api, brand: str, team: str, number: str, move: str, *, now: datetime, body: dict | None = None):

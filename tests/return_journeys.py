@@ -45,7 +45,8 @@ def delivered_order(api, brand: str, skus: list[tuple[str, int]], *, placed_at: 
     assert placed.status == 201, placed
     team = staff(api, brand, now=placed_at)
     if placed["status"] == "awaiting_payment":
-        assert pass_challenge(api, brand, placed, now=placed_at + timedelta(minutes=1)).status == 200
+        assert pass_challenge(api, brand, placed, now=placed_at + timedelta(minutes=1),
+                              token=account["token"] if account else None).status == 200
     if placed["status"] == "awaiting_confirmation":
         confirmed = staff_move(api, brand, team, placed["number"], "confirm", now=placed_at + timedelta(minutes=5))
         assert confirmed.status == 200, confirmed

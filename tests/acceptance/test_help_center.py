@@ -29,6 +29,11 @@ def ask(api, brand, question, *, now=MONDAY_10_30, token=None, language=None):
     return reply.body
 
 
+def intent_answer(body, intent: str) -> str:
+    """The answer the assistant gave from the shopper's own data (FAQ passages may come around it)."""
+    return next(answer["answer"] for answer in body["answers"] if answer["id"] == f"intent:{intent}")
+
+
 def last_email(template, to):
     message = OutboxMessage.objects.filter(template=template, recipient=to).order_by("-id").first()
     assert message is not None, f"no {template} e-mail to {to}"
@@ -271,11 +276,12 @@ def test_intent_where_is_my_order_answers_from_my_latest_order_and_its_tracking(
 def test_intent_can_i_cancel_says_yes_before_dispatch_and_no_after(api):
     camille, placed = al_order(api)
     yes = ask(api, AL, "can I still cancel my order?", token=camille["token"])
-    assert yes["intent"] == "can_i_cancel" and yes["answers"][0]["answer"].startswith("Yes")
+    assert yes["intent"] == "can_i_cancel"
+    assert intent_answer(yes, "can_i_cancel").startswith("Yes")
     team = staff(api, AL, now=MONDAY_10_30)
     staff_move(api, AL, team, placed["number"], "ship", now=paris(23, 15))
     no = ask(api, AL, f"can I still cancel order {placed['number']}?", token=camille["token"], now=paris(23, 16))
-    assert "already been handed to the carrier" in no["answers"][0]["answer"]
+    assert "already been handed to the carrier" in intent_answer(no, "can_i_cancel")
 
 
 def test_intent_never_shows_another_customers_order(api):

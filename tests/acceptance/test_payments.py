@@ -57,7 +57,7 @@ def test_OG_PAY_01_paypal_is_accepted(api):
     assert placed["payments"][0]["challenge"]["type"] == "redirect"
 
     approved = pass_challenge(api, "officine-generale", placed, now=MONDAY_10AM + timedelta(minutes=2),
-                              answer="approve")
+                              answer="approve", token=camille["token"])
 
     assert approved.status == 200, approved
     assert approved["status"] == "awaiting_confirmation"
@@ -273,3 +273,26 @@ def test_AA_PAY_02_a_challenge_answered_after_the_order_was_cancelled_charges_no
     assert (late.status, late["code"]) == (409, "payment_step_expired")
     assert not Payment.objects.get(order__number=placed["number"]).entries.filter(kind="capture").exists()
     assert Order.objects.get(number=placed["number"]).status == "cancelled"
+
+
+def test_AA_PAY_02_only_the_signed_in_shopper_answers_the_challenge_of_her_order(api):
+    """The 3-D Secure step of a signed-in shopper's order is hers: anyone else is told it does not exist."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from factories import CHALLENGE_CARD, order, shopper
+
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    claire = shopper(api, "audrey-alexandre", now=now)
+    placed = order(api, "audrey-alexandre", [("AA-CROSS-BLK", 1)], now=now, method="chrono_13",
+                   card=CHALLENGE_CARD, token=claire["token"], email=claire["email"])
+    assert placed["status"] == "awaiting_payment", placed
+    payment_id = placed["payments"][0]["id"]
+    stranger = shopper(api, "audrey-alexandre", now=now)
+    for token in (None, stranger["token"]):
+        refused = api.post(f"/brands/audrey-alexandre/payments/{payment_id}/challenge", {"answer": "123456"},
+                           token=token, now=now)
+        assert (refused.status, refused["code"]) == (404, "not_found")
+    answered = api.post(f"/brands/audrey-alexandre/payments/{payment_id}/challenge", {"answer": "123456"},
+                        token=claire["token"], now=now)
+    assert (answered.status, answered["status"]) == (200, "confirmed")

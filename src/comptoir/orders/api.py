@@ -100,8 +100,8 @@ def change_variant(request, slug: str, number: str, line_id: int, payload: Varia
 def answer_challenge(request, slug: str, payment_id: UUID, payload: ChallengeAnswer):
     brand = get_brand(slug)
     customer = optional_shopper(request, brand)
-    payment = services.complete_payment_step(brand, payment_id, answer=payload.answer, actor=_actor(customer),
-                                             now=request.now)
+    payment = services.complete_payment_step(brand, payment_id, answer=payload.answer, customer=customer,
+                                             actor=_actor(customer), now=request.now)
     order = queries.staff_order(brand, payment.order.number)
     return order_out(order, request_language(request, order.language))
 

@@ -122,10 +122,12 @@ def apply_payment_outcome(order: Order, payment: Payment, result: GatewayResult,
     order.save()
 
 
-def complete_payment_step(brand: Brand, payment_id, *, answer: str, actor: str, now: datetime) -> Payment:
-    """The shopper answers a 3-D Secure challenge (AA-PAY-02) or returns from PayPal."""
+def complete_payment_step(brand: Brand, payment_id, *, answer: str, customer, actor: str, now: datetime) -> Payment:
+    """The shopper answers a 3-D Secure challenge (AA-PAY-02) or returns from PayPal. A signed-in
+    shopper's payment is theirs alone; a guest's is reached by its unguessable id."""
     payment = Payment.objects.select_related("order__brand").filter(pk=payment_id, order__brand=brand).first()
-    if payment is None:
+    owner = payment.order.customer_id if payment is not None else None
+    if payment is None or (owner is not None and (customer is None or customer.id != owner)):
         raise NotFound("not_found", thing="payment")
     # An order no longer awaiting payment (its step expired, it was cancelled) takes no late answer:
     # the stock went back, so completing the step would charge for an order that will not ship.

@@ -27,7 +27,8 @@ def _step(request, brand, payment_id, template: str, answer_of):
     if request.method == "POST":
         actor = f"customer:{request.customer.pk}" if request.customer else "guest"
         try:
-            complete_payment_step(brand, payment.pk, answer=answer_of(request), actor=actor, now=request.now)
+            complete_payment_step(brand, payment.pk, answer=answer_of(request), customer=request.customer,
+                                  actor=actor, now=request.now)
         except DomainError as refusal:
             error, status = message_of(request, refusal), refusal.status
             if payment.order.cart is not None and payment.order.cart.status == "open":
