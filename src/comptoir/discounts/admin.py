@@ -13,8 +13,8 @@ from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInl
 from comptoir.core.admin_readonly import ReadOnlyTabularInline
 from comptoir.core.errors import DomainError
 from comptoir.core.money import Money
-from comptoir.discounts.services import check_catalog_references
 from comptoir.discounts.models import DiscountCode, DiscountRedemption
+from comptoir.discounts.services import check_catalog_references
 
 # Written by services (create) or fixed once created; everything else staff may edit.
 _NEVER_SAVED_BY_ADMIN = {"id", "brand", "code", "times_used", "created_at"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline
-from comptoir.core.admin_readonly import ReadOnlyTabularInline
+from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from comptoir.exchanges.models import ExchangeEvent, ExchangeRequest
 
 
@@ -15,7 +15,7 @@ class ExchangeEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(ExchangeRequest)
-class ExchangeRequestAdmin(BrandScopedAdmin):
+class ExchangeRequestAdmin(ReadOnlyAdminMixin, BrandScopedAdmin):
     list_display = ("id", "brand", "original_order", "kind", "wanted_sku", "status", "supplement_minor",
                     "refund_minor", "exchange_order", "requested_at")
     list_filter = (BrandFilter, "status", "kind", "channel")
@@ -25,12 +25,3 @@ class ExchangeRequestAdmin(BrandScopedAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = (ExchangeEventInline,)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

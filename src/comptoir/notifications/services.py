@@ -319,8 +319,3 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
 
-
-def brand_context(brand) -> dict:
-    """The `brand` entry of an e-mail context, from a Brand row (its policy's contact details)."""
-    contact = brand.policy_object.contact
-    return {"name": brand.name, "contact_email": contact.email, "contact_phone": contact.phone}

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, staff_brands, works_for_a_brand
 from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
-from comptoir.core.admin_readonly import ReadOnlyTabularInline
+from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from comptoir.core.errors import DomainError
 from comptoir.core.money import Money
 from comptoir.orders import services, states
@@ -122,7 +122,7 @@ class OrderEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(ServiceActionsMixin, BrandScopedAdmin):
+class OrderAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "status", "placed_at", "total", "dispatch_due_on", "email")
     list_filter = (BrandFilter, "status", WorkQueueFilter)
     list_select_related = ("brand",)
@@ -142,16 +142,6 @@ class OrderAdmin(ServiceActionsMixin, BrandScopedAdmin):
     )
     readonly_fields = ("next_moves", "subtotal", "shipping", "vat", "total", "shipping_address_text",
                        "billing_address_text")
-
-    # Orders change only through the actions below (the services), never by editing the row.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_act_permission(self, request):
         return works_for_a_brand(request) or request.user.has_perm("orders.change_order")

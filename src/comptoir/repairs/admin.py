@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
 from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
-from comptoir.core.admin_readonly import ReadOnlyTabularInline
+from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from comptoir.repairs import services, states
 from comptoir.repairs.models import RepairEvent, RepairRequest
 
@@ -18,7 +18,7 @@ class RepairEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(RepairRequest)
-class RepairRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
+class RepairRequestAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "status", "status_label", "assessment", "quote_minor", "payment_status",
                     "email", "requested_at")
     list_filter = (BrandFilter, "status", "assessment")
@@ -30,15 +30,6 @@ class RepairRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
     inlines = (RepairEventInline,)
     actions = ("ask_for_item", "receive")
     readonly_fields = ("status_label",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_act_permission(self, request):
         return works_for_a_brand(request) or request.user.has_perm("repairs.change_repairrequest")

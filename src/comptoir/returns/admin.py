@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
 from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
-from comptoir.core.admin_readonly import ReadOnlyTabularInline
+from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from comptoir.returns import services, states
 from comptoir.returns.models import ReturnedParcel, ReturnEvent, ReturnItem, ReturnRequest
 
@@ -27,7 +27,7 @@ class ReturnEventInline(ScopedInline, ReadOnlyTabularInline):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
+class ReturnRequestAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, BrandScopedAdmin):
     list_display = ("number", "brand", "order", "status", "status_label", "drop_off", "declared_at", "received_at",
                     "refund_due_at", "email")
     list_filter = (BrandFilter, "status", "drop_off", "channel")
@@ -39,15 +39,6 @@ class ReturnRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
     inlines = (ReturnItemInline, ReturnEventInline)
     actions = ("approve", "receive_in_warehouse", "refund")
     readonly_fields = ("status_label",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_act_permission(self, request):
         return works_for_a_brand(request) or request.user.has_perm("returns.change_returnrequest")
@@ -73,18 +64,9 @@ class ReturnRequestAdmin(ServiceActionsMixin, BrandScopedAdmin):
 
 
 @admin.register(ReturnedParcel)
-class ReturnedParcelAdmin(BrandScopedAdmin):
+class ReturnedParcelAdmin(ReadOnlyAdminMixin, BrandScopedAdmin):
     """AL-SHP-09: parcels back from the carrier and the date their refund falls due."""
 
     list_display = ("shipment", "order", "returned_at", "refund_due_at", "refunded_at", "refund_reference")
     list_filter = (BrandFilter,)
     list_select_related = ("order", "shipment")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
