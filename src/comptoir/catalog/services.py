@@ -47,12 +47,19 @@ def _variants() -> Prefetch:
     return Prefetch("variants", queryset=Variant.objects.order_by("position", "id"))
 
 
+# The product's long texts, for its page only.
+_LONG_TEXTS = ("product__description", "product__composition", "product__care", "product__origin",
+               "product__size_guide")
+
+
 def variants_by_sku(brand: Brand, skus: list[str]) -> dict[str, Variant]:
     """The variants for these SKUs (one query); an unknown SKU is an input error."""
     found = {
         variant.sku: variant
         for variant in Variant.objects.filter(brand=brand, sku__in=set(skus), product__is_active=True)
         .select_related("product__category")
+        .defer(*_LONG_TEXTS)  # carts and orders never show them: no JSON to decode
+        .order_by()
     }
     for sku in skus:
         if sku not in found:

@@ -27,7 +27,7 @@ from comptoir.loyalty import vouchers as loyalty_vouchers
 from comptoir.orders import states
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.orders.queries import with_details
-from comptoir.orders.services import lock_order, settle_paid_order
+from comptoir.orders.services import settle_paid_order
 from comptoir.payments import methods
 from comptoir.payments import services as payments
 from comptoir.payments import stored_value
@@ -80,10 +80,12 @@ class Priced:
 
 def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Customer | None,
                 idempotency_key: str, now: datetime) -> Placement:
-    """Turn a cart into an order and take its payment as the brand's policy says."""
-    existing = _placed_with_key(brand, idempotency_key, customer)
-    if existing is not None:
-        return existing
+    """Turn a cart into an order and take its payment as the brand's policy says.
+
+    A retry with the same key finds the cart ordered and answers with that order; a retry after a
+    refusal (the cart reopened) runs again until the order insert meets the key's unique constraint.
+    So the first attempt, the common case, spends no query looking for an earlier one.
+    """
     policy = brand.policy_object
     if customer is None and policy.accounts.account_required_to_order:
         raise NotAuthenticated("account_required", rule="OG-ACC-01")
@@ -230,7 +232,7 @@ def _take_payment(order: Order, tenders: list[Payment], payment: Payment, card: 
                   customer, now) -> Placement:
     started = methods.start_payment(order, payment, card, now=now)
     with transaction.atomic():
-        locked = lock_order(order.pk)
+        locked = Order.objects.select_for_update().get(pk=order.pk)  # the brand is in hand: no join
         locked.brand = order.brand
         methods.record_start(locked, payment, started, actor=_actor(customer), now=now, lines=lines)
     if started.result.status == "refused":

@@ -120,8 +120,12 @@ def record_result(payment: Payment, result: GatewayResult, *, key: str, now: dat
         payment.status = status
         payment.challenge = None
         payment.refusal_code = result.refusal_code or ""
-    payment.save()
+    payment.save(update_fields=_OUTCOME_FIELDS)
     return payment
+
+
+# What a gateway outcome changes on a payment (record_result).
+_OUTCOME_FIELDS = ("psp_reference", "card_network", "card_last4", "updated_at", "status", "challenge", "refusal_code")
 
 
 def capture_key(payment: Payment) -> str:
