@@ -1,10 +1,11 @@
 """Acceptance: when orders ship and arrive, as the brands' FAQs promise (rules.md, "Orders" and
-"Shipping and delivery"). Policies mirror the brands' preset values; instants are Paris time."""
+"Shipping and delivery"), read from the brands' own presets; instants are Paris time."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from comptoir.brands.policy import BrandPolicy
+from comptoir.brands.presets import PRESETS_DIR, read_preset
 from comptoir.shipping.rules import (
     check_address_deliverable,
     check_method_available,
@@ -14,109 +15,20 @@ from comptoir.shipping.rules import (
 )
 
 PARIS = ZoneInfo("Europe/Paris")
-LAPOSTE_TRACKING = "https://www.laposte.fr/outils/suivre-vos-envois?code={tracking_number}"
-CHRONOPOST_TRACKING = "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={tracking_number}"
-MONDIAL_RELAY_TRACKING = "https://www.mondialrelay.fr/suivi-de-colis/?numeroExpedition={tracking_number}"
 
 
 def paris(year, month, day, hour, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
-def merge(base: dict, overrides: dict) -> dict:
-    merged = dict(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+def preset_policy(slug: str) -> BrandPolicy:
+    """The brand's own policy, read from its bundled preset (no database)."""
+    return read_preset(PRESETS_DIR / slug).policy
 
 
-def method(code, carrier, kind, rates, **fields) -> dict:
-    return {"code": code, "carrier": carrier, "name": {"en": code, "fr": code}, "kind": kind,
-            "rates": rates, **fields}
-
-
-def rate(zone, price_minor, transit_min, transit_max) -> dict:
-    return {"zone": zone, "price_minor": price_minor,
-            "transit_working_days_min": transit_min, "transit_working_days_max": transit_max}
-
-
-def make_policy(**overrides) -> BrandPolicy:
-    address = {"line1": "1 rue de la Paix", "postal_code": "75002", "city": "Paris", "country": "FR"}
-    base = {
-        "slug": "brand", "name": "Brand", "currency": "EUR", "timezone": "Europe/Paris",
-        "languages": ["fr", "en"], "default_language": "fr",
-        "seller": {"legal_name": "Brand SAS", "address": address},
-        "contact": {"email": "care@example.com"},
-        "accounts": {"account_required_to_order": False, "self_service_account_deletion": True},
-        "orders": {"confirmation": "automatic", "card_payment": "capture_at_order",
-                   "cancellation": {"channel": "self_service", "deadline": "until_dispatch"},
-                   "order_number_prefix": "BR"},
-        "dispatch": {"rule": "cutoff", "cutoff_local_time": "12:00", "holidays_country": "FR"},
-        "shipping": {"zones": {"france": ["FR"]},
-                     "methods": [method("home", "Carrier", "home", [rate("france", 0, 1, 1)])]},
-        "tax": {"vat_rate_basis_points": 2000},
-        "payments": {"methods": ["card"], "card_networks": ["visa"]},
-    }
-    return BrandPolicy.model_validate(merge(base, overrides))
-
-
-OG = make_policy(
-    stores=[{"code": "paris", "name": "Paris", "address": {
-                "line1": "1 rue du Dragon", "postal_code": "75006", "city": "Paris", "country": "FR"}},
-            {"code": "london", "name": "London", "address": {
-                "line1": "1 Mount Street", "postal_code": "W1K", "city": "London", "country": "GB"}}],
-    orders={"confirmation": "manual", "card_payment": "authorise_at_confirmation"},
-    dispatch={"rule": "cutoff", "cutoff_local_time": "12:00", "counts_from": "confirmation"},
-    shipping={
-        # The rest of the world is listed, since "*" would also match France and Monaco.
-        "zones": {"france": ["FR", "MC"], "world": ["GB", "BE", "DE", "CH", "US", "JP"]},
-        "refuse_po_boxes": True,
-        "methods": [
-            method("colissimo_expert", "Colissimo", "home", [rate("france", 0, 1, 2)],
-                   delivery_from_local_time="08:00", delivery_until_local_time="18:00",
-                   tracking_url_template=LAPOSTE_TRACKING),
-            method("so_colissimo", "Colissimo", "relay",
-                   [rate("france", 0, 2, 3), rate("world", 2000, 4, 8)]),
-            method("ups_express", "UPS", "home", [rate("france", 1500, 1, 1)]),
-            method("ups_express_saver", "UPS", "home", [rate("world", 3000, 1, 3)]),
-            method("pickup_paris", "Store", "store_pickup", [rate("france", 0, 0, 0)], store_code="paris"),
-            method("pickup_london", "Store", "store_pickup", [rate("world", 0, 2, 3)], store_code="london"),
-        ],
-    },
-)
-
-AA = make_policy(
-    shipping={
-        "zones": {"france": ["FR", "MC"], "europe": ["BE", "DE", "ES", "IT", "NL"],
-                  "overseas": ["GP", "MQ", "GF", "RE", "YT"], "world": ["*"]},
-        "methods": [
-            method("chrono_13", "Chronopost", "home",
-                   [rate("france", 0, 1, 1), rate("europe", 2000, 1, 1),
-                    rate("overseas", 3000, 2, 2), rate("world", 4000, 3, 3)],
-                   delivery_from_local_time="08:00", delivery_until_local_time="13:00",
-                   signature_required=True, tracking_url_template=CHRONOPOST_TRACKING),
-        ],
-    },
-)
-
-AL = make_policy(
-    dispatch={"rule": "working_hours", "within_working_hours": 24, "cutoff_local_time": None,
-              "split_preorders": True},
-    shipping={
-        "zones": {"colissimo": ["*"], "france_belgium": ["FR", "BE"], "france": ["FR"]},
-        "methods": [
-            method("colissimo", "Colissimo", "home", [rate("colissimo", 590, 2, 3)]),
-            method("mondial_relay", "Mondial Relay", "relay", [rate("france_belgium", 390, 3, 5)],
-                   tracking_url_template=MONDIAL_RELAY_TRACKING),
-            # "within 48 h": delivered one or two working days after a same-day dispatch.
-            method("chronopost", "Chronopost", "home", [rate("france", 1290, 1, 2)],
-                   order_cutoff_local_time="14:00"),
-        ],
-    },
-)
+OG = preset_policy("officine-generale")
+AA = preset_policy("audrey-alexandre")
+AL = preset_policy("alme")
 
 
 # OG-ORD-03: dispatch counted from confirmation, cut-off at noon.
@@ -188,7 +100,7 @@ def test_OG_SHP_01_france_and_monaco_offer_colissimo_ups_express_and_the_paris_s
 
 def test_OG_SHP_01_the_rest_of_the_world_gets_so_colissimo_ups_saver_and_the_london_store():
     """Rest of the world: So Colissimo, UPS Express Saver, pick-up in the London store."""
-    assert available_methods(OG, "US") == ["so_colissimo", "ups_express_saver", "pickup_london"]
+    assert available_methods(OG, "US") == ["so_colissimo_international", "ups_express_saver", "pickup_london"]
     refusal = check_method_available(OG, "colissimo_expert", "US")
     assert (refusal.code, refusal.rule) == ("method_not_available_for_country", "OG-SHP-01")
 
@@ -264,22 +176,22 @@ def test_AA_SHP_07_delivery_is_8_am_to_1_pm_with_signature():
 
 def test_AL_ORD_03_ordered_monday_afternoon_is_dispatched_by_tuesday():
     """We ship orders within 24 hours, working days."""
-    assert promise_delivery(AL, "colissimo", "FR", paris(2026, 3, 2, 15, 0)).dispatch_on == date(2026, 3, 3)
+    assert promise_delivery(AL, "colissimo_home", "FR", paris(2026, 3, 2, 15, 0)).dispatch_on == date(2026, 3, 3)
 
 
 def test_AL_ORD_03_ordered_friday_afternoon_is_dispatched_monday():
     """We ship orders within 24 hours, working days."""
-    assert promise_delivery(AL, "colissimo", "FR", paris(2026, 3, 6, 15, 0)).dispatch_on == date(2026, 3, 9)
+    assert promise_delivery(AL, "colissimo_home", "FR", paris(2026, 3, 6, 15, 0)).dispatch_on == date(2026, 3, 9)
 
 
 def test_AL_ORD_03_ordered_on_saturday_is_dispatched_monday():
     """We ship orders within 24 hours, working days."""
-    assert promise_delivery(AL, "colissimo", "FR", paris(2026, 3, 7, 11, 0)).dispatch_on == date(2026, 3, 9)
+    assert promise_delivery(AL, "colissimo_home", "FR", paris(2026, 3, 7, 11, 0)).dispatch_on == date(2026, 3, 9)
 
 
 def test_AL_ORD_03_a_preorder_item_ships_on_its_planned_date():
     """Pre-order items ship on their planned date."""
-    promise = promise_delivery(AL, "colissimo", "FR", paris(2026, 3, 2, 15, 0), ships_on=date(2026, 4, 15))
+    promise = promise_delivery(AL, "colissimo_home", "FR", paris(2026, 3, 2, 15, 0), ships_on=date(2026, 4, 15))
     assert promise.dispatch_on == date(2026, 4, 15)
     assert (promise.delivery_earliest, promise.delivery_latest) == (date(2026, 4, 17), date(2026, 4, 20))
 
@@ -287,7 +199,7 @@ def test_AL_ORD_03_a_preorder_item_ships_on_its_planned_date():
 def test_AL_ORD_03_an_order_mixing_dates_ships_in_two_parcels():
     """An order mixing dates ships in several parcels."""
     lines = [("dress", None), ("pre-order coat", date(2026, 4, 15)), ("belt", None)]
-    assert plan_shipments(AL, "colissimo", paris(2026, 3, 2, 15, 0), lines) == [
+    assert plan_shipments(AL, "colissimo_home", paris(2026, 3, 2, 15, 0), lines) == [
         (date(2026, 3, 3), ["dress", "belt"]),
         (date(2026, 4, 15), ["pre-order coat"]),
     ]
@@ -296,17 +208,17 @@ def test_AL_ORD_03_an_order_mixing_dates_ships_in_two_parcels():
 def test_AL_ORD_03_preorder_lines_with_the_same_date_share_a_parcel():
     """Pre-order items ship on their planned date."""
     lines = [("coat", date(2026, 4, 15)), ("boots", date(2026, 4, 15))]
-    assert plan_shipments(AL, "colissimo", paris(2026, 3, 2, 15, 0), lines) == [
+    assert plan_shipments(AL, "colissimo_home", paris(2026, 3, 2, 15, 0), lines) == [
         (date(2026, 4, 15), ["coat", "boots"]),
     ]
 
 
 def test_AL_SHP_07_colissimo_delivers_2_to_3_days_after_dispatch():
     """Colissimo home delivery 2–3 days after dispatch, 220 destinations."""
-    promise = promise_delivery(AL, "colissimo", "FR", paris(2026, 3, 2, 10, 0))
+    promise = promise_delivery(AL, "colissimo_home", "FR", paris(2026, 3, 2, 10, 0))
     assert promise.dispatch_on == date(2026, 3, 3)
     assert (promise.delivery_earliest, promise.delivery_latest) == (date(2026, 3, 5), date(2026, 3, 6))
-    assert check_method_available(AL, "colissimo", "JP").allowed
+    assert check_method_available(AL, "colissimo_home", "JP").allowed
 
 
 def test_AL_SHP_07_mondial_relay_delivers_3_to_5_days_in_france_and_belgium():
@@ -325,20 +237,20 @@ def test_AL_SHP_07_mondial_relay_is_refused_for_germany():
 
 def test_AL_SHP_07_chronopost_is_for_france_only():
     """Chronopost home within 48 h for orders before 2 pm (France)."""
-    assert check_method_available(AL, "chronopost", "FR").allowed
-    assert not check_method_available(AL, "chronopost", "BE").allowed
+    assert check_method_available(AL, "chronopost_home", "FR").allowed
+    assert not check_method_available(AL, "chronopost_home", "BE").allowed
 
 
 def test_AL_SHP_07_chronopost_before_2_pm_ships_the_same_day_and_arrives_within_2_days():
     """Chronopost home within 48 h for orders before 2 pm (France)."""
-    promise = promise_delivery(AL, "chronopost", "FR", paris(2026, 3, 2, 13, 30))
+    promise = promise_delivery(AL, "chronopost_home", "FR", paris(2026, 3, 2, 13, 30))
     assert promise.dispatch_on == date(2026, 3, 2)
     assert (promise.delivery_earliest, promise.delivery_latest) == (date(2026, 3, 3), date(2026, 3, 4))
 
 
 def test_AL_SHP_07_chronopost_after_2_pm_ships_the_next_working_day():
     """Chronopost home within 48 h for orders before 2 pm (France)."""
-    assert promise_delivery(AL, "chronopost", "FR", paris(2026, 3, 6, 14, 0)).dispatch_on == date(2026, 3, 9)
+    assert promise_delivery(AL, "chronopost_home", "FR", paris(2026, 3, 6, 14, 0)).dispatch_on == date(2026, 3, 9)
 
 
 # ALL-SHP-06
@@ -355,4 +267,5 @@ def test_ALL_SHP_06_the_tracking_link_points_to_the_carrier_page():
 
 def test_ALL_SHP_06_a_method_without_a_tracking_page_gives_no_link():
     """On shipping, an e-mail gives the tracking number (and a link when the carrier has one)."""
-    assert tracking_url(AL.shipping_method("colissimo"), "6A12345678901") == ""
+    carrier_without_page = AL.shipping_method("colissimo_home").model_copy(update={"tracking_url_template": None})
+    assert tracking_url(carrier_without_page, "6A12345678901") == ""
