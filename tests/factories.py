@@ -20,6 +20,10 @@ PARIS = {"first_name": "Camille", "last_name": "Martin", "line1": "12 rue de Tur
 GENEVA = {**PARIS, "line1": "8 rue du Rhône", "postal_code": "1204", "city": "Genève", "country": "CH"}
 BRUSSELS = {**PARIS, "line1": "20 rue Haute", "postal_code": "1000", "city": "Bruxelles", "country": "BE"}
 
+# Brands whose policy sells to professionals only, and the business such a buyer bills.
+PROFESSIONAL_BRANDS = {"opalook"}
+BUSINESS = {"company": "Bijouterie Martin SARL", "vat_number": "FR40303265045"}
+
 _counter = itertools.count(1)
 
 
@@ -55,6 +59,8 @@ def checkout(api, brand: str, cart_id: str, *, now: datetime, method: str | None
              card: dict | None = VISA, payment_method: str | None = "card", token: str | None = None,
              email: str = "guest@example.com", key: str | None = None, language: str = "en",
              codes: list[str] | None = None):
+    if brand in PROFESSIONAL_BRANDS and "company" not in address:
+        address = {**address, **BUSINESS}  # such brands bill a company
     body = {"email": email, "shipping_address": address, "shipping_method": method,
             "payment": {"method": payment_method, "card": card}, "language": language, "codes": codes or []}
     return api.post(f"/brands/{brand}/carts/{cart_id}/checkout", body, now=now, token=token,

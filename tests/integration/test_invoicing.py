@@ -21,6 +21,7 @@ from comptoir.invoices.numbering import next_number
 from comptoir.invoices.services import invoice_for_order, issue_credit_note, issue_invoice
 from comptoir.orders.models import Order, OrderEvent
 from factories import GENEVA, PARIS, order, shopper, staff, staff_move
+from return_journeys import METHODS
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
@@ -326,3 +327,52 @@ def test_issuing_an_invoice_costs_the_same_queries_for_one_line_or_three(api, dj
         issue_invoice(small, now=LATER)
     with django_assert_num_queries(QUERIES_TO_ISSUE):
         issue_invoice(large, now=LATER)
+
+
+# --- Professional buyers ---------------------------------------------------------------------------
+
+OP = "opalook"
+RING = "OP-RING-AUR-GLD-54"
+
+
+def op_checkout(api, address: dict):
+    buyer = shopper(api, OP, now=MONDAY_10AM)  # professionals order from their account
+    return order(api, OP, [(RING, 1)], now=MONDAY_10AM, method=METHODS[OP], address=address, token=buyer["token"],
+                 email=buyer["email"])
+
+
+def test_a_brand_selling_to_professionals_refuses_a_checkout_without_a_company(api):
+    """OP-RET-01: its buyers are professionals; the invoice names their business."""
+    reply = op_checkout(api, {**PARIS, "company": "  "})
+
+    assert reply.status == 422
+    assert reply["code"] == "company_required" and reply["rule"] == "OP-RET-01"
+
+
+def test_a_malformed_vat_number_is_refused_with_its_expected_shape(api):
+    reply = op_checkout(api, {**PARIS, "company": "Bijouterie Martin", "vat_number": "12345"})
+
+    assert reply.status == 422 and reply["code"] == "invalid_vat_number"
+    assert "FR12345678901" in reply["message"]
+
+
+def test_the_invoice_of_a_professional_buyer_names_her_company_and_vat_number(api):
+    placed = op_checkout(api, {**PARIS, "company": "Bijouterie Martin SARL", "vat_number": "fr 40 303 265 045"})
+    assert placed.status == 201, placed
+    team = staff(api, OP, now=MONDAY_10AM)
+    if placed["status"] == "awaiting_confirmation":
+        assert staff_move(api, OP, team, placed["number"], "confirm", now=MONDAY_10AM).status == 200
+    invoice = issue_invoice(Order.objects.get(brand__slug=OP, number=placed["number"]), now=LATER)
+
+    buyer = invoice.snapshot["buyer"]
+    assert (buyer["company"], buyer["vat_number"], buyer["name"]) == ("Bijouterie Martin SARL", "FR40303265045",
+                                                                       "Camille Martin")
+    text = _pdf_text(pdf.render_pdf(invoice))
+    if text is not None:
+        assert "Bijouterie Martin SARL" in text and "FR40303265045" in text and "Camille Martin" in text
+
+
+def test_a_consumer_brand_bills_a_company_only_when_one_is_given(api):
+    invoice = issue_invoice(alme_order(api), now=LATER)
+
+    assert (invoice.snapshot["buyer"]["company"], invoice.snapshot["buyer"]["vat_number"]) == ("", "")

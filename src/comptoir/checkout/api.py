@@ -63,10 +63,19 @@ class PaymentIn(Schema):
     card: CardIn | None = None
 
 
+class CheckoutAddressIn(AddressIn):
+    """An address at checkout. The billed one (the billing address, else the shipping address) may name
+    the buyer's company — required where the brand sells to professionals — and VAT number, both
+    printed on the invoice."""
+
+    company: str = Field(default="", max_length=200)
+    vat_number: str = Field(default="", max_length=20, description="Intra-EU VAT number, e.g. FR12345678901")
+
+
 class CheckoutIn(Schema):
     email: str = Field(default="", max_length=254)
-    shipping_address: AddressIn
-    billing_address: AddressIn | None = None
+    shipping_address: CheckoutAddressIn
+    billing_address: CheckoutAddressIn | None = None
     shipping_method: str | None = Field(default=None, max_length=40, description="Not needed for e-gift cards only")
     payment: PaymentIn = PaymentIn()
     codes: list[str] = Field(default=[], max_length=5, description='The "Discount code or gift card" field (AL-PAY-07)')

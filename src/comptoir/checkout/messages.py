@@ -24,6 +24,14 @@ MESSAGES = {
         "en": "Please enter your card number, expiry date and security code.",
         "fr": "Veuillez saisir le numéro, la date d'expiration et le cryptogramme de votre carte.",
     },
+    "company_required": {
+        "en": "This shop sells to professionals only: please give your company's name on the billing address.",
+        "fr": "Cette boutique vend aux professionnels : indiquez la raison sociale de votre entreprise dans l'adresse de facturation.",
+    },
+    "invalid_vat_number": {
+        "en": "This VAT number does not look right: two letters for the country, then 2 to 13 letters or digits (FR12345678901).",
+        "fr": "Ce numéro de TVA semble incorrect : deux lettres pour le pays, puis 2 à 13 lettres ou chiffres (FR12345678901).",
+    },
     "address_incomplete": {
         "en": "The {which} address is missing: {fields}.",
         "fr": "L'adresse de {which} est incomplète : {fields}.",

@@ -6,6 +6,7 @@ everything back and reopens the cart. A retry with the same Idempotency-Key retu
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,9 @@ from comptoir.shipping.rules import (
 
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "postal_code", "city", "country")
+# The buyer's business, printed on the invoice: required where the brand sells to professionals.
+BUYER_FIELDS = ("company", "vat_number")
+_VAT_NUMBER = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,13}$")
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
     email = normalise_email(details.email or (customer.email if customer else ""))
     language = details.language if details.language in policy.languages else policy.default_language
     shipping_address = _clean_address(details.shipping_address, "shipping")
-    billing_address = _clean_address(details.billing_address or details.shipping_address, "billing")
+    billing_address = _clean_buyer(policy, details.billing_address or details.shipping_address)
     country = shipping_address["country"]
 
     variants = variants_by_sku(brand, [line["sku"] for line in cart.lines])
@@ -247,6 +251,18 @@ def _clean_address(address: dict | None, which: str) -> dict:
     if missing or len(address["country"]) != 2:
         raise InvalidInput("address_incomplete", which=which, fields=", ".join(missing or ["country"]))
     return address
+
+
+def _clean_buyer(policy, address: dict) -> dict:
+    """The billing address, with the buyer's company and VAT number when given (or required)."""
+    billing = _clean_address(address, "billing")
+    billing["company"] = str(address.get("company") or "").strip()
+    billing["vat_number"] = re.sub(r"[\s.-]", "", str(address.get("vat_number") or "")).upper()
+    if policy.customers == "professionals" and not billing["company"]:
+        raise InvalidInput("company_required", rule="OP-RET-01")
+    if billing["vat_number"] and not _VAT_NUMBER.match(billing["vat_number"]):
+        raise InvalidInput("invalid_vat_number")
+    return billing
 
 
 def _replay_or_refuse(brand: Brand, key: str, customer: Customer | None) -> Placement:

@@ -79,6 +79,10 @@ class InvoicePDF(FPDF):
     def label(self, key: str, **params) -> str:
         return self.t(label(key, self.language, **params))
 
+    def vat_number_line(self, number: str) -> str:
+        colon = " : " if self.language == "fr" else ": "  # French puts a space before the colon
+        return f"{label('vat_number', self.language)}{colon}{number}"
+
     def money(self, amount_minor: int) -> str:
         return self.t(Money(amount_minor, self.invoice.currency).format(self.language))
 
@@ -129,8 +133,7 @@ class InvoicePDF(FPDF):
         for line in [seller["legal_name"], *seller["address_lines"], contact]:
             self.cell(100, 4.2, self.t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if seller["vat_number"]:
-            colon = " : " if self.language == "fr" else ": "  # French puts a space before the colon
-            self.cell(100, 4.2, self.t(f"{label('vat_number', self.language)}{colon}{seller['vat_number']}"),
+            self.cell(100, 4.2, self.t(self.vat_number_line(seller["vat_number"])),
                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         left_bottom = self.get_y()
 
@@ -157,23 +160,28 @@ class InvoicePDF(FPDF):
         width = (self.epw - 8) / 2
         top = self.get_y()
         bottoms = []
-        blocks = [("billed_to", buyer["name"], [*buyer["address_lines"], buyer["email"]])]
+        company, vat_number = buyer.get("company", ""), buyer.get("vat_number", "")
+        billed = [buyer["name"]] if company else []
+        billed += buyer["address_lines"]
+        if vat_number:
+            billed.append(self.vat_number_line(vat_number))
+        blocks = [("billed_to", company or buyer["name"], [*billed, buyer["email"]])]
         if buyer["delivery_address_lines"]:  # none for e-gift cards only
             blocks.append(("delivered_to", buyer["delivery_name"], buyer["delivery_address_lines"]))
         for index, (key, name, lines) in enumerate(blocks):
             x = MARGIN + index * (width + 8)
             self.set_fill_color(*SHADE)
-            self.rect(x, top, width, 34, style="F")
+            self.rect(x, top, width, 38, style="F")
             self.set_xy(x + 4, top + 3)
             self.style(7.5, bold=True, colour=MUTED)
             self.cell(width - 8, 4, self.label(key).upper(), new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.style(10, bold=True)
             self.cell(width - 8, 5.5, self.t(name), new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.style(9)
-            for line in lines[:5]:
+            for line in lines[:6]:
                 self.cell(width - 8, 4.4, self.t(line), new_x=XPos.LEFT, new_y=YPos.NEXT)
             bottoms.append(self.get_y())
-        self.set_y(max(top + 34, *bottoms) + 8)
+        self.set_y(max(top + 38, *bottoms) + 8)
 
     def lines_block(self):
         headings = [self.label("description"), self.label("quantity"), self.label("unit_price_excl_vat"),

@@ -65,6 +65,8 @@ def buyer_part(order: Order, language: str) -> dict:
 
     return {
         "name": name(billing),
+        "company": billing.get("company", ""),  # a professional buyer's business, and its VAT number
+        "vat_number": billing.get("vat_number", ""),
         "email": order.email,
         "address": billing,
         "address_lines": address_lines(billing, language),

@@ -18,11 +18,13 @@ from comptoir.web.views.cart import cart_lines, open_cart
 from comptoir.web.views.catalog import COUNTRIES
 
 ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line2", "postal_code", "city", "country", "phone")
+BUYER_FIELDS = ("company", "vat_number")  # billed with the address (placement reads them from it)
 CARD_FIELDS = ("card_number", "card_expiry_month", "card_expiry_year", "card_cvc", "card_holder")
 STORED_VALUE_METHODS = ("gift_card", "credit_note")  # entered in the codes field, not chosen as a method
 # Which field a refusal belongs to, so the message shows beside it.
 FIELD_OF_CODE = {
     "po_box_refused": "line1", "invalid_email": "email", "address_incomplete": "address",
+    "company_required": "company", "invalid_vat_number": "vat_number",
     "unknown_shipping_method": "shipping_method", "method_not_available_for_country": "shipping_method",
     "payment_method_not_accepted": "payment_method", "card_network_not_accepted": "card_number",
     "card_details_required": "card_number", "incorrect_number": "card_number", "card_not_supported": "card_number",
@@ -50,7 +52,7 @@ def _form_values(request) -> dict:
     customer = request.customer
     if request.method == "POST":
         values = {name: request.POST.get(name, "").strip() for name in
-                  ("email", *ADDRESS_FIELDS, "shipping_method", "payment_method", "codes", "card_holder")}
+                  ("email", *ADDRESS_FIELDS, *BUYER_FIELDS, "shipping_method", "payment_method", "codes", "card_holder")}
     else:
         values = {"email": customer.email if customer else "", "first_name": customer.first_name if customer else "",
                   "last_name": customer.last_name if customer else "", "phone": customer.phone if customer else "",
@@ -72,6 +74,7 @@ def _checkout_page(request, brand, *, values: dict, errors: dict, status: int = 
         "lines": lines, "subtotal_minor": subtotal, "options": options, "chosen": chosen, "values": values,
         "errors": errors, "payment_methods": methods, "countries": sorted({*COUNTRIES, values["country"]}),
         "chosen_payment": values.get("payment_method") if values.get("payment_method") in methods else methods[0],
+        "professional": policy.customers == "professionals",
         "key": uuid.uuid4().hex, "account_required": policy.accounts.account_required_to_order and not request.customer,
         "total_minor": subtotal + (chosen["price_minor"] if chosen else 0),
     }, status=status)
@@ -87,7 +90,7 @@ def checkout(request, brand):
         return redirect("web:cart", brand=brand.slug)
     details = CheckoutDetails(
         email=values["email"] or (request.customer.email if request.customer else ""),
-        shipping_address={name: values[name] for name in ADDRESS_FIELDS}, billing_address=None,
+        shipping_address={name: values.get(name, "") for name in (*ADDRESS_FIELDS, *BUYER_FIELDS)}, billing_address=None,
         shipping_method=values["shipping_method"] or None, payment_method=values["payment_method"] or None,
         card=_card(request), language=request.language,
         codes=tuple(code[:40] for code in values["codes"].replace(",", " ").split()[:5]),
