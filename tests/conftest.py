@@ -32,6 +32,13 @@ def _test_settings(settings):
     settings.CATALOG_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files (inspection photos) go to a folder of this test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 class Api:
     """A JSON client for /api that sends the test clock and remembers nothing between calls."""
 

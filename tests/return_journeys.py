@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from io import BytesIO
 from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from factories import PARIS, order, pass_challenge, shopper, staff, staff_move
 
@@ -36,12 +40,14 @@ class Delivered:
 
 def delivered_order(api, brand: str, skus: list[tuple[str, int]], *, placed_at: datetime, delivered_at: datetime,
                     address: dict = PARIS, method: str | None = None, signed_in: bool = True,
-                    deliver: bool = True, codes: list[str] | None = None) -> Delivered:
+                    deliver: bool = True, codes: list[str] | None = None,
+                    payment_method: str = "card") -> Delivered:
     """An order of `brand` placed at `placed_at`, shipped an hour later and delivered at `delivered_at`."""
     account = shopper(api, brand, now=placed_at) if signed_in else None
     email = account["email"] if account else "guest.returns@example.com"
     placed = order(api, brand, skus, now=placed_at, method=method or METHODS[brand], address=address,
-                   token=account["token"] if account else None, email=email, codes=codes)
+                   token=account["token"] if account else None, email=email, codes=codes,
+                   payment_method=payment_method)
     assert placed.status == 201, placed
     team = staff(api, brand, now=placed_at)
     if placed["status"] == "awaiting_payment":
@@ -85,6 +91,24 @@ def inspect_all(api, delivered: Delivered, ret: dict, *, now: datetime, refuse: 
     refuse = refuse or {}
     items = [{"item_id": item["id"], "decision": "refuse" if item["id"] in refuse else "accept",
               "refusal_reason": refuse.get(item["id"], ""), "note": note if item["id"] in refuse else "",
-              "photos": [f"inspection-{item['id']}.jpg"] if item["id"] in refuse else []}
+              }
              for item in ret["items"]]
     return staff_return(api, delivered, ret["id"], "inspect", now=now, body={"items": items})
+
+
+def image_bytes(kind: str = "JPEG", size: tuple[int, int] = (16, 12), colour: str = "red") -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def upload_photos(api, delivered: Delivered, return_id: str, item_id: int, files: list[tuple[str, bytes, str]], *,
+                  now: datetime):
+    """POST multipart `photos` ((file name, bytes, declared content type)) to an item of the return, as staff."""
+    uploads = [SimpleUploadedFile(name, data, content_type=kind) for name, data, kind in files]
+    response = api.client.post(f"/api/staff/brands/{delivered.brand}/returns/{return_id}/items/{item_id}/photos",
+                               {"photos": uploads}, HTTP_AUTHORIZATION=f"Bearer {delivered.team}",
+                               HTTP_X_COMPTOIR_NOW=now.isoformat())
+    from conftest import Reply
+
+    return Reply(response.status_code, response.json() if response.content else None)

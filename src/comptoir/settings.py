@@ -179,6 +179,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (inspection photos): never served as static files, only through views that check access.
+MEDIA_ROOT = Path(os.environ.get("COMPTOIR_MEDIA_ROOT", VAR_DIR / "media"))
 
 EMAIL_BACKEND = os.environ.get(
     "COMPTOIR_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"

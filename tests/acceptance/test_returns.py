@@ -6,6 +6,7 @@ from comptoir.returns.models import ReturnRequest
 from comptoir.returns.reception import refund_due_returns
 from factories import shopper
 from return_journeys import (
+    image_bytes, upload_photos,
     AA, OG, declare, delivered_order, inspect_all, paris, shopper_view, staff_return,
 )
 
@@ -168,7 +169,7 @@ def test_OG_RET_03_the_brand_pays_when_the_return_is_due_to_its_error(api):
 
 # --- OG-RET-04 -------------------------------------------------------------------------------------------
 
-def test_OG_RET_04_inspection_refuses_a_worn_item_with_the_reason_and_the_shopper_sees_it(api):
+def test_OG_RET_04_inspection_refuses_a_worn_item_with_the_reason_and_the_shopper_sees_it(api, media_root):
     """"Products may not be returned if they are incomplete, damaged, soiled, or if they have been worn.\""""
     order = og(api, skus=((SHIRT, 1), (TROUSERS, 1)))
     requested = declare(api, order, now=paris(4), reason="changed_mind")
@@ -176,15 +177,19 @@ def test_OG_RET_04_inspection_refuses_a_worn_item_with_the_reason_and_the_shoppe
     received = staff_return(api, order, requested["id"], "receive", now=paris(9))
     shirt = next(i["id"] for i in received["items"] if i["sku"] == SHIRT)
 
+    photo = upload_photos(api, order, requested["id"], shirt, [("marks.jpg", image_bytes(), "image/jpeg")],
+                          now=paris(10))
     inspected = inspect_all(api, order, received.body, now=paris(10), refuse={shirt: "worn"},
                             note="Deodorant marks under the arms")
     english = shopper_view(api, order, requested["id"], now=paris(10))
     french = shopper_view(api, order, requested["id"], now=paris(10), lang="fr")
 
-    assert inspected["status"] == "inspected"
+    assert (photo.status, inspected["status"]) == (201, "inspected"), photo
     refused = next(i for i in english["items"] if i["sku"] == SHIRT)
-    assert (refused["inspection_status"], refused["refusal_label"], refused["inspection_note"], refused["photos"]) == (
-        "refused", "The product has been worn", "Deodorant marks under the arms", [f"inspection-{shirt}.jpg"])
+    assert (refused["inspection_status"], refused["refusal_label"], refused["inspection_note"]) == (
+        "refused", "The product has been worn", "Deodorant marks under the arms")
+    assert [p["content_type"] for p in refused["photos"]] == ["image/jpeg"]
+    assert api.client.get(refused["photos"][0]["url"], order.guest).status_code == 200
     assert next(i for i in french["items"] if i["sku"] == SHIRT)["refusal_label"] == "Le produit a été porté"
     assert [i["inspection_status"] for i in english["items"] if i["sku"] == TROUSERS] == ["accepted"]
     trousers_line = next(line for line in order.lines if line["sku"] == TROUSERS)

@@ -1,17 +1,26 @@
 """Returns at Almé, declared as a guest, through the API with the test clock (AL-RET-01..07, AL-SHP-09).
 Delivery is on Monday 2 November 2026, 3 pm Paris time."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
+from comptoir.care.models import Case
+from comptoir.core.errors import Conflict
+from comptoir.giftcards.models import StoredValueCard
 from comptoir.notifications.models import OutboxMessage
 from comptoir.orders.models import OrderEvent
+from comptoir.payments.models import PaymentEntry, ScheduledCharge
+from comptoir.payments.schedule import collect_due_charges
+from comptoir.psp_sandbox.models import SandboxOperation
 from comptoir.refunds.models import Refund
+from comptoir.refunds.services import record_transfer_refund_sent
 from comptoir.returns.models import ReturnRequest
 from comptoir.returns.parcels import refund_returned_parcels
 from factories import PARIS
-from return_journeys import AL, declare, delivered_order, inspect_all, paris, shopper_view, staff_return
+from return_journeys import (
+    AL, PARIS_TZ, declare, delivered_order, inspect_all, paris, shopper_view, staff_return,
+)
 
 DELIVERED = paris(2, 15)
 TEE, JEAN = "AL-TEE-WHT-M", "AL-JEAN-BLU-38"
@@ -317,3 +326,137 @@ def test_AL_SHP_09_a_brand_without_the_promise_refuses_the_move(api):
                        f"{order.shipments[0]['id']}/returned-to-sender", token=order.team, now=paris(9))
 
     assert (refused.status, refused["code"]) == (409, "returned_to_sender_not_offered")
+
+
+# --- AL-RET-02: the postage advanced from abroad is really paid back ------------------------------------
+
+def abroad_return(api, *, refund_choice="original", postage=None):
+    """A tee sent to Berlin, returned in full (Mondial Relay does not serve Germany), received with `postage`."""
+    order = al(api, address=BERLIN, method="colissimo_home")
+    declared = guest_declare(api, order, refund_choice=refund_choice)
+    received = staff_return(api, order, declared["id"], "receive", now=paris(9),
+                            body={} if postage is None else {"postage_advanced_minor": postage})
+    assert received.status == 200, received
+    return order, declared, received
+
+
+def test_AL_RET_02_postage_advanced_from_abroad_is_paid_back_once_up_to_6_euros_with_the_refund(api):
+    """"Outside France, return shipping costs are advanced by the customer and will be reimbursed up to 6 euros":
+    8.50 advanced, 6.00 paid back. The card gave back all it paid for the tee and shipping, so the 6 euros are a
+    transfer staff send and record once."""
+    order, declared, received = abroad_return(api, postage=850)
+
+    inspected = inspect_all(api, order, received.body, now=paris(9, 11))
+    again = staff_return(api, order, declared["id"], "refund", now=paris(10))
+
+    refund = Refund.objects.get(order__number=order.number)
+    parts = {part.destination: part for part in refund.parts.all()}
+    paid = refund.order.total_minor  # the tee and the shipping to Berlin
+    assert (inspected["status"], again.status) == ("refunded", 409)
+    assert (refund.reimbursement_minor, refund.amount_minor) == (600, paid + 600)
+    assert (parts["original"].amount_minor, parts["payout"].amount_minor) == (paid, 600)
+    assert (parts["payout"].status, parts["payout"].payment_id) == ("pending", None)
+    case = Case.objects.get(pk=parts["payout"].detail["case_id"])
+    assert (case.kind, "€6.00" in case.subject) == ("postage_reimbursement_due", True)
+
+    record_transfer_refund_sent(parts["payout"].pk, bank_reference="VIR-POSTAGE-1", actor="staff:test",
+                                now=paris(10))
+    with pytest.raises(Conflict):
+        record_transfer_refund_sent(parts["payout"].pk, bank_reference="VIR-POSTAGE-1", actor="staff:test",
+                                    now=paris(10))
+
+    refund.refresh_from_db()
+    assert refund.status == "completed"
+    assert OrderEvent.objects.filter(order__number=order.number, kind="refund_transfer_sent",
+                                     data__amount_minor=600).count() == 1
+
+
+def test_AL_RET_02_postage_under_6_euros_is_paid_back_as_advanced_in_the_credit_note_chosen(api):
+    """"reimbursed up to 6 euros": 4.50 advanced, 4.50 back, in the credit note she chose (AL-RFD-01)."""
+    order, declared, received = abroad_return(api, refund_choice="credit_note", postage=450)
+    preview = shopper_view(api, order, declared["id"], now=paris(9))["refund_preview"]
+
+    inspect_all(api, order, received.body, now=paris(9, 11))
+
+    refund = Refund.objects.get(order__number=order.number)
+    card = StoredValueCard.objects.get(source_order__number=order.number)
+    assert (preview["reimbursement_minor"], preview["amount_minor"]) == (450, refund.amount_minor)
+    assert card.initial_minor == refund.amount_minor == refund.order.total_minor + 450
+    assert refund.reimbursement_minor == 450
+
+
+def test_AL_RET_02_no_postage_is_noted_for_a_return_with_the_prepaid_label(api):
+    """"The return label you download when declaring your return is prepaid": nothing to reimburse in France."""
+    order = al(api)
+    declared = guest_declare(api, order)
+
+    refused = staff_return(api, order, declared["id"], "receive", now=paris(9), body={"postage_advanced_minor": 500})
+
+    assert (refused.status, refused["code"], refused["rule"]) == (422, "postage_not_reimbursed", "AL-RET-02")
+    assert ReturnRequest.objects.get(pk=declared["id"]).status == "approved"
+
+
+# --- AL-RFD-05: deferred payment, what comes back in time is never charged --------------------------------
+
+def deferred_order(api):
+    order = al(api, skus=((TEE, 1), (JEAN, 1)), payment_method="deferred_15")
+    charge = ScheduledCharge.objects.get(payment__order__number=order.number)
+    tee = next(line for line in order.lines if line["sku"] == TEE)
+    return order, charge, tee
+
+
+def charged(order) -> int:
+    return sum(PaymentEntry.objects.filter(payment__order__number=order.number, kind="capture")
+               .values_list("amount_minor", flat=True))
+
+
+def test_AL_RFD_05_a_return_received_before_the_deadline_is_never_charged_even_when_inspected_after(api):
+    """"a return received before the 15/30-day deadline is never charged": the tee arrives on the 12th, the charge
+    falls due on the 16th, inspection waits until the 18th — the tee is never charged, the jean is."""
+    order, charge, tee = deferred_order(api)
+    due = datetime.combine(charge.due_on, time(0), tzinfo=PARIS_TZ)
+    declared = guest_declare(api, order, lines=[tee])
+    received = staff_return(api, order, declared["id"], "receive", now=paris(12))
+
+    collect_due_charges(due + timedelta(hours=7))
+    nothing_yet = charged(order)
+    inspected = inspect_all(api, order, received.body, now=due + timedelta(days=2))
+    collect_due_charges(due + timedelta(days=2, hours=1))
+
+    refund = Refund.objects.get(order__number=order.number)
+    assert (nothing_yet, inspected["status"]) == (0, "refunded")
+    assert [(p.destination, p.amount_minor) for p in refund.parts.all()] == [("cancel_scheduled", tee["total_minor"])]
+    assert charged(order) == charge.amount_minor - tee["total_minor"]
+    assert not SandboxOperation.objects.filter(kind="refund").exists()  # never charged, so never re-credited
+
+
+def test_AL_RFD_05_a_return_received_after_the_deadline_is_re_credited(api):
+    """"one received after is re-credited": the charge is taken on its day, the tee's part goes back to the card."""
+    order, charge, tee = deferred_order(api)
+    due = datetime.combine(charge.due_on, time(0), tzinfo=PARIS_TZ)
+    declared = guest_declare(api, order, lines=[tee])
+    collect_due_charges(due + timedelta(hours=7))
+    received = staff_return(api, order, declared["id"], "receive", now=due + timedelta(days=1))
+
+    inspect_all(api, order, received.body, now=due + timedelta(days=1, hours=1))
+
+    refund = Refund.objects.get(order__number=order.number)
+    assert charged(order) == charge.amount_minor
+    assert [(p.destination, p.amount_minor) for p in refund.parts.all()] == [("original", tee["total_minor"])]
+
+
+def test_AL_RFD_05_an_item_refused_at_inspection_is_charged_after_all(api):
+    """AL-PAY-04 "what is not returned ... is charged": a refused tee was not given back, so the charge held for
+    its inspection is taken in full at the next sweep."""
+    order, charge, tee = deferred_order(api)
+    due = datetime.combine(charge.due_on, time(0), tzinfo=PARIS_TZ)
+    declared = guest_declare(api, order, lines=[tee])
+    received = staff_return(api, order, declared["id"], "receive", now=paris(12))
+    collect_due_charges(due + timedelta(hours=7))
+
+    closed = inspect_all(api, order, received.body, now=due + timedelta(days=2),
+                         refuse={received["items"][0]["id"]: "worn"})
+    collect_due_charges(due + timedelta(days=2, hours=1))
+
+    assert closed["status"] == "closed"
+    assert charged(order) == charge.amount_minor

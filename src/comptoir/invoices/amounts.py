@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from comptoir.core.money import net_of_vat, round_half_up
+from comptoir.core.money import allocate, net_of_vat, round_half_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +72,14 @@ def invoice_figures(items: list[Item], *, sign: int = 1) -> dict:
     total_vat = sum(row["vat_minor"] for row in vat_per_rate)
     totals = {"excl_vat_minor": total_net, "vat_minor": total_vat, "incl_vat_minor": total_net + total_vat}
     return {"lines": lines, "vat_per_rate": vat_per_rate, "totals": totals}
+
+
+def capped_amounts(lines: list[tuple[int, int]], goods_minor: int) -> list[tuple[int, int]]:
+    """(amount, VAT) per line when a credit gives back only `goods_minor` of lines worth their (amount, VAT rate
+    in basis points): the amount shared in proportion to each line, each share carrying the VAT its rate puts
+    in it (OP-GAR-01: a refund limited to the price paid excluding tax is a price reduction of that amount)."""
+    whole = sum(amount for amount, _ in lines)
+    if not 0 <= goods_minor <= whole:
+        raise ValueError(f"{goods_minor} is not within the lines' {whole}")
+    shares = allocate(goods_minor, [amount for amount, _ in lines]) if whole else [0] * len(lines)
+    return [(amount, amount - net_of_vat(amount, rate)) for amount, (_, rate) in zip(shares, lines)]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from comptoir.core.errors import Conflict, InvalidInput
-from comptoir.invoices.amounts import share
+from comptoir.invoices.amounts import capped_amounts, share
 from comptoir.invoices.models import CREDIT_NOTE, INVOICE, Invoice
 from comptoir.invoices.numbering import next_number
 from comptoir.invoices.snapshot import credit_note_snapshot, invoice_snapshot
@@ -56,10 +56,11 @@ def issue_invoice(order: Order, *, now: datetime) -> Invoice:
 
 
 def issue_credit_note(order: Order, *, lines: list[tuple[int, int]] | None, shipping_minor: int, reason: str,
-                      now: datetime, idempotency_key: str = "") -> Invoice:
+                      now: datetime, idempotency_key: str = "", goods_minor: int | None = None) -> Invoice:
     """A credit note against the order's invoice for (order line id, quantity) pairs, or for every item not
-    yet credited when `lines` is None, plus `shipping_minor` of shipping as charged. Never credits more
-    than was invoiced; a retry with the same `idempotency_key` returns the first credit note."""
+    yet credited when `lines` is None, plus `shipping_minor` of shipping as charged. `goods_minor` credits
+    only that much for the items, VAT split by rate (OP-GAR-01: a refund capped by the guarantee). Never
+    credits more than was invoiced; a retry with the same `idempotency_key` returns the first credit note."""
     with transaction.atomic():
         order = _lock(order)
         if idempotency_key:
@@ -70,6 +71,8 @@ def issue_credit_note(order: Order, *, lines: list[tuple[int, int]] | None, ship
         if invoice is None:
             raise Conflict("invoice_not_available", rule=RULE)
         credited = _credited(invoice, credit_notes_for_order(order), lines, shipping_minor)
+        if goods_minor is not None:
+            credited = _capped(credited, goods_minor)
         if not credited:
             raise InvalidInput("nothing_to_credit", rule=RULE)
         brand = order.brand
@@ -124,6 +127,17 @@ def _credited(invoice: Invoice, previous: list[Invoice], requested: list[tuple[i
         line, _, amount, vat = part(None, shipping_minor, shipping_left, shipping["total_incl_vat_minor"])
         credited.append((line, 1, amount, vat))
     return credited
+
+
+def _capped(credited: list[tuple[dict, int, int, int]], goods_minor: int) -> list[tuple[dict, int, int, int]]:
+    """The items of `credited` brought down to `goods_minor` in all (shipping untouched), VAT per line's rate."""
+    goods = [row for row in credited if row[0]["order_line_id"] is not None]
+    try:
+        amounts = capped_amounts([(amount, line["vat_rate_basis_points"]) for line, _, amount, _ in goods], goods_minor)
+    except ValueError:
+        raise Conflict("credit_exceeds_invoice", rule="OP-GAR-01", what="items") from None
+    capped = [(line, quantity, amount, vat) for (line, quantity, _, _), (amount, vat) in zip(goods, amounts)]
+    return capped + [row for row in credited if row[0]["order_line_id"] is None]
 
 
 def _write(order: Order, kind: str, snapshot: dict, *, now: datetime, credited_invoice: Invoice | None = None,

@@ -93,6 +93,13 @@ def after_refusal(policy: BrandPolicy, attempts: int, now: datetime) -> ChargeOu
     return ChargeOutcome(False, now + timedelta(days=plan.retry_after_days))
 
 
+def deferred_charge_waits_for_return(policy: BrandPolicy, due_on: date, attempts: int, received_at: datetime) -> bool:
+    """AL-RFD-05 "a return received before the 15/30-day deadline is never charged": a deferred charge not yet
+    tried waits while a return received before its due time is inspected, so what comes back is taken off it
+    rather than charged and re-credited; a return received on or after that time finds it charged."""
+    return attempts == 0 and received_at < start_of_day(policy, due_on)
+
+
 def start_of_day(policy: BrandPolicy, day: date) -> datetime:
     """Midnight of `day` in the brand's time zone: a charge due on a day is taken from then on."""
     return datetime(day.year, day.month, day.day, tzinfo=policy.tz)

@@ -1,6 +1,9 @@
 """Scheduled charges: instalments and deferred payments taken by the worker from the card registered at
 checkout (AL-PAY-01, AL-PAY-04). A refused charge is retried, then escalated to customer care; returns
 lower what is still scheduled (AL-RFD-04/05) through `reduce_scheduled_charges`.
+
+A charge still "scheduled" but with no `next_attempt_at` is held: a return received before its due time is
+being inspected (AL-RFD-05, `hold_deferred_charges`), and `release_held_charges` puts it back in the sweep.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from comptoir.orders.emails import order_context
 from comptoir.orders.models import Order, OrderEvent
 from comptoir.payments.gateway import get_gateway
 from comptoir.payments.models import Payment, PaymentEntry, ScheduledCharge
-from comptoir.payments.rules import PlannedCharge, after_refusal, reduce_amounts, start_of_day
+from comptoir.payments.rules import (
+    DEFERRED_METHODS, PlannedCharge, after_refusal, deferred_charge_waits_for_return, reduce_amounts, start_of_day,
+)
 
 BATCH_SIZE = 200
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -138,6 +143,39 @@ def reduce_scheduled_charges(payment: Payment, amount_minor: int, now: datetime)
     _event(payment.order, "schedule_reduced", now,
            {"reduced_minor": reduced, "old": before, "new": after, "sequences": [row.sequence for row in rows]})
     return reduced
+
+
+def hold_deferred_charges(order: Order, *, reference: str, now: datetime) -> int:
+    """A return of the order is received at `now`: its deferred charges not yet due wait for its refund, so
+    what came back in time is never charged (AL-RFD-05). Returns how many were held. Caller's transaction."""
+    policy = order.brand.policy_object
+    rows = [row for row in ScheduledCharge.objects.select_for_update()
+            .filter(payment__order=order, payment__method__in=DEFERRED_METHODS, status=ScheduledCharge.SCHEDULED,
+                    next_attempt_at__isnull=False).order_by("payment_id", "sequence")
+            if deferred_charge_waits_for_return(policy, row.due_on, row.attempts, now)]
+    for row in rows:
+        row.next_attempt_at, row.updated_at = None, now
+    ScheduledCharge.objects.bulk_update(rows, ["next_attempt_at", "updated_at"])
+    if rows:
+        _event(order, "deferred_charge_held", now, {"return": reference, "sequences": [row.sequence for row in rows],
+                                                    "amounts": [row.amount_minor for row in rows]})
+    return len(rows)
+
+
+def release_held_charges(order: Order, *, reference: str, now: datetime) -> int:
+    """The returns that held the order's deferred charges are settled: what is left of each is taken on its due
+    day, or at the next sweep when that day has passed (AL-PAY-04 "what is not returned ... is charged")."""
+    policy = order.brand.policy_object
+    rows = list(ScheduledCharge.objects.select_for_update()
+                .filter(payment__order=order, status=ScheduledCharge.SCHEDULED, next_attempt_at__isnull=True)
+                .order_by("payment_id", "sequence"))
+    for row in rows:
+        row.next_attempt_at, row.updated_at = max(start_of_day(policy, row.due_on), now), now
+    ScheduledCharge.objects.bulk_update(rows, ["next_attempt_at", "updated_at"])
+    if rows:
+        _event(order, "deferred_charge_released", now, {"return": reference, "sequences": [r.sequence for r in rows],
+                                                        "amounts": [row.amount_minor for row in rows]})
+    return len(rows)
 
 
 def release_schedule(payment: Payment, *, reason: str, now: datetime) -> None:

@@ -29,8 +29,10 @@ TRANSFER_METHODS = ("bank_transfer",)
 
 Choice = Literal["original", "credit_note"]
 CHOICES = ("original", "credit_note")
-Destination = Literal["original", "same_card", "new_credit_note", "cancel_scheduled", "bank_transfer_back"]
-DESTINATIONS = ("original", "same_card", "new_credit_note", "cancel_scheduled", "bank_transfer_back")
+Destination = Literal["original", "same_card", "new_credit_note", "cancel_scheduled", "bank_transfer_back", "payout"]
+DESTINATIONS = ("original", "same_card", "new_credit_note", "cancel_scheduled", "bank_transfer_back", "payout")
+# Methods the PSP can refund: money a card or PayPal took can go back to it.
+PSP_METHODS = ("card", "paypal", "instalments_3", "deferred_15", "deferred_30")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,42 @@ def allocate_refund(tenders: list[Tender], amount_minor: int, *, choice: Choice)
         take(tender, tender.refundable_minor, _money_back(tender, choice))
     assert left == 0, "capacity was checked above"
     return parts
+
+
+def after_parts(tenders: list[Tender], parts: list[RefundPart]) -> list[Tender]:
+    """The tenders as they will stand once `parts` are carried out: money given back counts as refunded,
+    cancelled charges are no longer scheduled."""
+    given, cancelled = defaultdict(int), defaultdict(int)
+    for part in parts:
+        (cancelled if part.destination == "cancel_scheduled" else given)[part.payment_id] += part.amount_minor
+    return [Tender(t.payment_id, t.method, t.paid_minor, min(t.paid_minor, t.refunded_minor + given[t.payment_id]),
+                   t.card_id, max(0, t.scheduled_minor - cancelled[t.payment_id]), t.card_expired)
+            for t in tenders]
+
+
+def allocate_reimbursement(tenders: list[Tender], amount_minor: int, *, choice: Choice,
+                           reserved_minor: int) -> list[RefundPart]:
+    """Where a reimbursement of return postage the shopper advanced goes (AL-RET-02 "reimbursed up to 6 euros").
+
+    It is not a price paid back, so it may not eat the capacity the order keeps for what can still be refunded
+    (`reserved_minor`: the units not yet refunded and the shipping left) — else a later return of the kept
+    items would be refused under ALL-RFD-06. Hence: into the new credit note when the shopper chose one
+    (AL-RFD-01); onto a card or PayPal payment when it took money beyond what stays reserved (a PSP refund,
+    never more than it paid); otherwise a "payout" part with no tender, which staff pay by transfer and
+    record (the money the shopper advanced was never ours to refund from a method). `tenders` are the ones
+    after the refund's own parts (`after_parts`)."""
+    if amount_minor < 0 or reserved_minor < 0:
+        raise ValueError("a reimbursement and a reservation cannot be negative")
+    if amount_minor == 0:
+        return []
+    if choice == "credit_note":
+        return [RefundPart(None, "new_credit_note", amount_minor)]
+    headroom = sum(t.refundable_minor for t in tenders) + sum(t.scheduled_minor for t in tenders) - reserved_minor
+    if headroom >= amount_minor:
+        for tender in tenders:
+            if tender.method in PSP_METHODS and tender.refundable_minor >= amount_minor:
+                return [RefundPart(tender.payment_id, "original", amount_minor)]
+    return [RefundPart(None, "payout", amount_minor)]
 
 
 def _money_back(tender: Tender, choice: Choice) -> Destination:

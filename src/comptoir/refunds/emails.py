@@ -38,6 +38,8 @@ _LABELS = {
                  "fr": "Déduit de votre paiement différé : ce montant ne sera pas prélevé"},
     "bank_transfer_back": {"en": "Sent back by bank transfer to the account you paid from",
                            "fr": "Renvoyé par virement sur le compte qui a servi au paiement"},
+    "payout": {"en": "Return postage you advanced, reimbursed by bank transfer (our customer care will contact you)",
+               "fr": "Frais de retour avancés, remboursés par virement (notre service client vous contactera)"},
 }
 _ENDING = {"en": " ending {last4}", "fr": " se terminant par {last4}"}
 _DELAY = {
@@ -55,9 +57,9 @@ def notify_refund_issued(order, refund, parts, payments: dict, card, *, now: dat
         valid_until = format_date(last_day, format="long", locale=_LOCALES[language])
     rows: dict[str, int] = {}
     for part in parts:  # one row per label: two tenders into one new credit note read as one line
-        label = _label(part, payments[part.payment_id], card, valid_until, language)
+        label = _label(part, payments.get(part.payment_id), card, valid_until, language)
         rows[label] = rows.get(label, 0) + part.amount_minor
-    money_back = any(part.destination in ("original", "bank_transfer_back") for part in parts)
+    money_back = any(part.destination in ("original", "bank_transfer_back", "payout") for part in parts)
     context = {
         "brand": brand_contact(order.brand),
         "customer": {"first_name": order.shipping_address.get("first_name", "")},
@@ -74,7 +76,9 @@ def notify_refund_issued(order, refund, parts, payments: dict, card, *, now: dat
 
 
 def _label(part, payment, card, valid_until: str, language: str) -> str:
-    last4 = _ENDING[language].format(last4=payment.card_last4) if payment.card_last4 else ""
+    if part.destination == "payout":  # AL-RET-02: no payment carries it
+        return _LABELS["payout"][language]
+    last4 = _ENDING[language].format(last4=payment.card_last4) if payment and payment.card_last4 else ""
     if part.destination == "new_credit_note":
         kind = "new_gift_card" if card.kind == "gift_card" else "new_credit_note"
         return _LABELS[kind][language].format(last4=_ENDING[language].format(last4=card.code_last4),

@@ -28,6 +28,9 @@ class Refund(models.Model):
     amount_minor = models.IntegerField()
     # The part of `amount_minor` that is shipping (OG-RFD-01), so shipping is never refunded twice.
     shipping_minor = models.IntegerField(default=0)
+    # The part of `amount_minor` that reimburses return postage the shopper advanced (AL-RET-02): not a credit
+    # of invoiced goods, so no credit note line; paid once, with this refund.
+    reimbursement_minor = models.IntegerField(default=0)
     currency = models.CharField(max_length=3)
     # [[order line id, quantity], ...]: units refunded, so later refunds price the last units exactly.
     items = models.JSONField(default=list)
@@ -45,6 +48,9 @@ class Refund(models.Model):
             models.CheckConstraint(condition=Q(amount_minor__gte=0), name="refund_amount_not_negative"),
             models.CheckConstraint(condition=Q(shipping_minor__gte=0, shipping_minor__lte=models.F("amount_minor")),
                                    name="refund_shipping_within_amount"),
+            models.CheckConstraint(condition=Q(reimbursement_minor__gte=0,
+                                               reimbursement_minor__lte=models.F("amount_minor")),
+                                   name="refund_reimbursement_within_amount"),
         ]
         indexes = [models.Index(fields=["order", "created_at"], name="refund_order_history")]
 

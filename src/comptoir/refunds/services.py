@@ -35,7 +35,7 @@ from comptoir.payments.models import Payment, PaymentEntry, ScheduledCharge
 from comptoir.payments.rules import GATEWAY_METHODS, STORED_VALUE_METHODS
 from comptoir.payments.services import balance
 from comptoir.refunds import allocation
-from comptoir.refunds.amounts import ReturnedLine, refund_amount
+from comptoir.refunds.amounts import ReturnedLine, line_refund, refund_amount
 from comptoir.refunds.emails import notify_refund_issued
 from comptoir.refunds.models import COMPLETED, PENDING, Refund, RefundPart, refund_id_for
 
@@ -53,6 +53,10 @@ class RefundPreview:
     shipping_minor: int = 0
     items: list[tuple[int, int]] = field(default_factory=list)
     new_card_kind: str | None = None
+    # AL-RET-02: the part of `amount_minor` reimbursing postage (its parts come last in `parts`).
+    reimbursement_minor: int = 0
+    # OP-GAR-01: what the goods give back when the guarantee capped it (the credit note credits exactly that).
+    capped_goods_minor: int | None = None
 
     @property
     def totals(self) -> dict[str, int]:
@@ -61,19 +65,21 @@ class RefundPreview:
 
 def preview_refund(order: Order, *, items: list[tuple[int, int]], include_shipping: bool | None = None,
                    choice: str, now: datetime, amount_minor: int | None = None,
-                   cap_minor: int | None = None) -> RefundPreview:
+                   cap_minor: int | None = None, reimbursement_minor: int = 0) -> RefundPreview:
     """The refund of `items` ((order line id, quantity) pairs) as it would be issued now; no writes.
     `include_shipping` None lets the policy decide (OG-RFD-01: only when the whole order comes back).
     `cap_minor` caps what the items give back (OP-GAR-01: the price paid excluding tax); `amount_minor`
-    with no items is a refund of money alone that returns no units (AL-EXC-02: an exchange's difference)."""
+    with no items is a refund of money alone that returns no units (AL-EXC-02: an exchange's difference);
+    `reimbursement_minor` is return postage the shopper advanced, paid with the refund (AL-RET-02)."""
     preview, _ = _prepare(order, items=items, include_shipping=include_shipping, choice=choice, now=now,
-                          amount_minor=amount_minor, cap_minor=cap_minor)
+                          amount_minor=amount_minor, cap_minor=cap_minor, reimbursement_minor=reimbursement_minor)
     return preview
 
 
 def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, reason: str, return_reference: str,
                  idempotency_key: str, now: datetime, include_shipping: bool | None = None,
-                 amount_minor: int | None = None, cap_minor: int | None = None) -> Refund:
+                 amount_minor: int | None = None, cap_minor: int | None = None,
+                 reimbursement_minor: int = 0) -> Refund:
     """Issue the refund `preview_refund` shows, once per `idempotency_key` (ALL-RFD-06): a replay returns
     the first Refund and moves nothing. Refusals: 409 refund_exceeds_paid, 409 refund_quantity_exceeds_ordered,
     422 nothing_to_refund, 402 when the PSP refuses (everything is then rolled back)."""
@@ -90,10 +96,12 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
             if replay is not None:
                 return replay
             preview, payments = _prepare(locked, items=items, include_shipping=include_shipping, choice=choice,
-                                         now=now, amount_minor=amount_minor, cap_minor=cap_minor)
+                                         now=now, amount_minor=amount_minor, cap_minor=cap_minor,
+                                         reimbursement_minor=reimbursement_minor)
             refund = Refund.objects.create(
                 id=refund_id, order=locked, return_reference=return_reference, amount_minor=preview.amount_minor,
-                shipping_minor=preview.shipping_minor, currency=locked.currency,
+                shipping_minor=preview.shipping_minor, reimbursement_minor=preview.reimbursement_minor,
+                currency=locked.currency,
                 items=[list(item) for item in preview.items], choice=choice, reason=reason[:200],
                 idempotency_key=idempotency_key, created_at=now,
             )
@@ -108,6 +116,7 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
             OrderEvent.objects.create(order=locked, kind="refund_issued", actor="system", at=now, data={
                 "refund": str(refund.pk), "amount_minor": refund.amount_minor, "choice": choice,
                 "return_reference": return_reference, "totals": preview.totals,
+                "reimbursement_minor": preview.reimbursement_minor,
             })
             notify_refund_issued(locked, refund, parts, payments, card, now=now)
             # AL-LOY-03/06: the loves of exactly the units refunded go; a used voucher only on a full return.
@@ -121,16 +130,23 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
 
 
 def record_transfer_refund_sent(part_id: int, *, bank_reference: str, actor: str, now: datetime) -> RefundPart:
-    """Staff sent the transfer of a "bank_transfer_back" part: the ledger records it, the part completes."""
+    """Staff sent the transfer of a "bank_transfer_back" part (the payment's ledger records it) or of a
+    "payout" part (AL-RET-02 postage: no payment paid it, so the order's log records it); the part completes.
+    A second call is refused (409): a transfer is recorded once."""
     with transaction.atomic():
         part = RefundPart.objects.select_for_update().select_related("refund").get(pk=part_id)
-        if part.destination != "bank_transfer_back" or part.status != PENDING:
+        if part.destination not in ("bank_transfer_back", "payout") or part.status != PENDING:
             raise Conflict("refund_part_not_awaiting_transfer", rule=RULE)
         key = f"refund:{part.refund_id}:{part.position}"
-        PaymentEntry.objects.create(payment_id=part.payment_id, kind="refund", amount_minor=part.amount_minor,
-                                    idempotency_key=key, psp_reference=bank_reference[:64],
-                                    data={"refund": str(part.refund_id), "destination": part.destination,
-                                          "actor": actor}, created_at=now)
+        if part.payment_id is not None:
+            PaymentEntry.objects.create(payment_id=part.payment_id, kind="refund", amount_minor=part.amount_minor,
+                                        idempotency_key=key, psp_reference=bank_reference[:64],
+                                        data={"refund": str(part.refund_id), "destination": part.destination,
+                                              "actor": actor}, created_at=now)
+        OrderEvent.objects.create(order_id=part.refund.order_id, kind="refund_transfer_sent", actor=actor, at=now,
+                                  data={"refund": str(part.refund_id), "part": part.pk, "key": key,
+                                        "destination": part.destination, "amount_minor": part.amount_minor,
+                                        "bank_reference": bank_reference[:64]})
         part.status, part.completed_at, part.psp_reference = COMPLETED, now, bank_reference[:64]
         part.save(update_fields=["status", "completed_at", "psp_reference"])
         _settle(part.refund, list(part.refund.parts.all()), now)
@@ -140,7 +156,8 @@ def record_transfer_refund_sent(part_id: int, *, bank_reference: str, actor: str
 # --- Facts and the preview ---------------------------------------------------------------------------
 
 
-def _prepare(order: Order, *, items, include_shipping, choice, now, amount_minor=None, cap_minor=None):
+def _prepare(order: Order, *, items, include_shipping, choice, now, amount_minor=None, cap_minor=None,
+             reimbursement_minor=0):
     """The preview and the order's payments, from the facts in the database."""
     if choice not in allocation.CHOICES:
         raise InvalidInput("refund_choice_unknown", rule="AL-RFD-01")
@@ -177,15 +194,27 @@ def _prepare(order: Order, *, items, include_shipping, choice, now, amount_minor
                            refund_shipping_on_full_return=refund_shipping)
     goods = refund_amount(returned, 0, whole_order_returned=False, refund_shipping_on_full_return=False)
     shipping = amount - goods
-    if cap_minor is not None:
-        amount = min(goods, cap_minor) + shipping  # OP-GAR-01: the goods never give back more than the cap
-    return _allocated(order, amount, shipping, sorted(wanted.items()), choice, now)
+    capped = None
+    if cap_minor is not None and cap_minor < goods:
+        capped = cap_minor  # OP-GAR-01: the goods never give back more than the cap
+        amount = capped + shipping
+    # What the order keeps for later refunds: the units not refunded after this one, and the shipping left.
+    reserved = shipping_left - shipping + sum(
+        line_refund(ReturnedLine(line.unit_price_minor, line.discount_minor, line.quantity,
+                                 line.quantity - before[pk] - wanted[pk], before[pk] + wanted[pk]))
+        for pk, line in lines.items())
+    return _allocated(order, amount, shipping, sorted(wanted.items()), choice, now, capped_goods=capped,
+                      reimbursement=reimbursement_minor, reserved=reserved)
 
 
-def _allocated(order: Order, amount: int, shipping: int, items: list, choice: str, now: datetime):
-    """Where `amount` goes, across the order's tenders (ALL-RFD-06: never more than a tender paid)."""
+def _allocated(order: Order, amount: int, shipping: int, items: list, choice: str, now: datetime, *,
+               capped_goods: int | None = None, reimbursement: int = 0, reserved: int = 0):
+    """Where `amount` goes, across the order's tenders (ALL-RFD-06: never more than a tender paid), then
+    where the postage reimbursement goes (AL-RET-02, `allocation.allocate_reimbursement`)."""
     if amount <= 0:
         raise InvalidInput("nothing_to_refund", rule="OG-RFD-01")
+    if reimbursement < 0:
+        raise InvalidInput("invalid_input", fields="reimbursement_minor")
     payments, tenders = _tenders(order, now=now)
     try:
         parts = allocation.allocate_refund(tenders, amount, choice=choice)
@@ -193,8 +222,11 @@ def _allocated(order: Order, amount: int, shipping: int, items: list, choice: st
         refundable = allocation.refundable_total(tenders)
         raise Conflict("refund_exceeds_paid", rule=RULE, amount=Money(amount, order.currency).format("en"),
                        refundable=Money(refundable, order.currency).format("en")) from None
+    parts += allocation.allocate_reimbursement(allocation.after_parts(tenders, parts), reimbursement, choice=choice,
+                                               reserved_minor=reserved)
     kind = allocation.new_card_kind(tenders) if any(p.destination == "new_credit_note" for p in parts) else None
-    preview = RefundPreview(amount, parts, order.currency, shipping_minor=shipping, items=items, new_card_kind=kind)
+    preview = RefundPreview(amount + reimbursement, parts, order.currency, shipping_minor=shipping, items=items,
+                            new_card_kind=kind, reimbursement_minor=reimbursement, capped_goods_minor=capped_goods)
     return preview, payments
 
 
@@ -252,7 +284,7 @@ def _carry_out(refund: Refund, parts: list[RefundPart], payments: dict, preview:
     """Move the money of each part and record it in the ledgers; returns the new card, if any."""
     order = refund.order
     for part in parts:
-        payment = payments[part.payment_id]
+        payment = payments.get(part.payment_id)
         key = f"refund:{refund.pk}:{part.position}"
         if part.destination == "original":
             part.psp_reference = _refund_captures(payment, part.amount_minor, key=key, refund=refund, now=now)
@@ -267,6 +299,9 @@ def _carry_out(refund: Refund, parts: list[RefundPart], payments: dict, preview:
                 raise Conflict("refund_exceeds_paid", rule=RULE, amount=part.amount_minor, refundable=reduced)
         elif part.destination == "bank_transfer_back":
             _ask_staff_for_transfer(order, payment, part, now=now)
+            continue  # pending until record_transfer_refund_sent
+        elif part.destination == "payout":
+            _ask_staff_for_payout(order, part, now=now)
             continue  # pending until record_transfer_refund_sent
         if part.destination != "new_credit_note":
             part.status, part.completed_at = COMPLETED, now
@@ -324,12 +359,14 @@ def _issue_new_card(refund: Refund, parts: list[RefundPart], preview: RefundPrev
     for part in parts:
         key = f"refund:{refund.pk}:{part.position}"
         reference = f"{stored_value.REFERENCE_PREFIX}{card.pk}"
+        part.psp_reference, part.status, part.completed_at = reference, COMPLETED, now
+        part.detail = {"card_id": card.pk, "kind": card.kind}
+        if part.payment_id is None:
+            continue  # AL-RET-02 postage: no tender gave it; the card's own ledger holds the credit
         PaymentEntry.objects.create(payment_id=part.payment_id, kind="refund", amount_minor=part.amount_minor,
                                     idempotency_key=key, psp_reference=reference,
                                     data={"refund": str(refund.pk), "destination": part.destination,
                                           "card_id": card.pk}, created_at=now)
-        part.psp_reference, part.status, part.completed_at = reference, COMPLETED, now
-        part.detail = {"card_id": card.pk, "kind": card.kind}
     return card
 
 
@@ -340,6 +377,18 @@ def _ask_staff_for_transfer(order: Order, payment: Payment, part: RefundPart, *,
         kind="transfer_refund_due", created_at=now,
         subject=f"Order {order.number}: send back {Money(part.amount_minor, payment.currency).format('en')} "
                 f"by transfer (refund part {part.pk})"[:200],
+    )
+    part.detail = {"case_id": case.pk}
+
+
+def _ask_staff_for_payout(order: Order, part: RefundPart, *, now: datetime) -> None:
+    """Return postage the shopper advanced, with no payment able to carry it (AL-RET-02): a care case asks
+    staff to pay it by transfer; `record_transfer_refund_sent` completes the part."""
+    case = Case.objects.create(
+        brand_id=order.brand_id, order=order, customer_id=order.customer_id, email=order.email,
+        kind="postage_reimbursement_due", created_at=now,
+        subject=f"Order {order.number}: reimburse {Money(part.amount_minor, order.currency).format('en')} of return "
+                f"postage by transfer (refund part {part.pk})"[:200],
     )
     part.detail = {"case_id": case.pk}
 
@@ -369,7 +418,8 @@ def _issue_credit_note_invoice(order: Order, refund: Refund, preview: RefundPrev
     if not preview.items or invoices.invoice_for_order(order) is None:
         return  # a refund of money alone credits no invoiced line
     invoices.issue_credit_note(order, lines=list(preview.items), shipping_minor=preview.shipping_minor,
-                               reason=refund.reason or "refund", now=now, idempotency_key=f"refund:{refund.pk}:invoice")
+                               goods_minor=preview.capped_goods_minor, reason=refund.reason or "refund", now=now,
+                               idempotency_key=f"refund:{refund.pk}:invoice")
 
 
 def _replayed(refund_id, order: Order, items, choice: str) -> Refund | None:

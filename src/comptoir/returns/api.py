@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
+from django.http import FileResponse, HttpResponse
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from comptoir.accounts.auth import optional_shopper, require_staff
@@ -16,8 +16,10 @@ from comptoir.core.http import idempotency_key, request_language
 from comptoir.core.rate_limit import limit_by_ip
 from comptoir.orders import queries as order_queries
 from comptoir.orders.api import GuestQuery
+from comptoir.returns import photos as inspection_photos
 from comptoir.returns import queries, refunding, services, states
 from comptoir.returns.labels import Gone, check_label_downloadable, render_label
+from comptoir.returns.rules import postage_reimbursement
 from comptoir.returns.schemas import (
     AddItemsIn, DeclareIn, InspectIn, LookupIn, LookupOut, PreviewIn, PreviewOut, ReceiveIn, RejectIn, ReturnOut,
     ReturnPage, return_out,
@@ -28,6 +30,8 @@ staff_router = Router(tags=["staff"])
 
 PDF_SCHEMA = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 PDF_RESPONSE = {"responses": {200: {"description": "The return slip or label as PDF.", "content": PDF_SCHEMA}}}
+IMAGE_RESPONSE = {"responses": {200: {"description": "The inspection photo.", "content": {
+    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ("image/jpeg", "image/png", "image/webp")}}}}
 PREVIEWABLE = frozenset({states.REQUESTED, states.APPROVED, states.RECEIVED, states.INSPECTED})
 
 
@@ -57,7 +61,9 @@ def _preview(ret, now) -> dict | None:
     if ret.status not in PREVIEWABLE or not items:
         return None
     try:
-        return refunding.preview(ret.order, items=items, choice=ret.refund_choice, now=now)
+        return refunding.preview(ret.order, items=items, choice=ret.refund_choice, now=now,
+                                 reimbursement_minor=postage_reimbursement(ret.reimbursement_cap_minor,
+                                                                           ret.postage_advanced_minor))
     except DomainError:
         return None
 
@@ -65,7 +71,16 @@ def _preview(ret, now) -> dict | None:
 def _render(request, ret, *, shopper: bool = True):
     ret = queries.staff_return(ret.brand, ret.pk)
     language = request_language(request, ret.language) if shopper else "en"
-    return return_out(ret, language, preview=_preview(ret, request.now))
+    return return_out(ret, language, preview=_preview(ret, request.now), staff=not shopper)
+
+
+def _photo_response(photo) -> FileResponse:
+    """The stored image with the type checked at upload; never sniffed, never cached by shared caches."""
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}"'
+    return response
 
 
 # --- Shopper -------------------------------------------------------------------------------------------
@@ -172,6 +187,13 @@ def _pdf(ret, now) -> HttpResponse:
     return response
 
 
+@router.get("/brands/{slug}/returns/{return_id}/photos/{photo_id}", openapi_extra=IMAGE_RESPONSE,
+            summary="A photo taken when my returned item was inspected (OG-RET-04, AL-RET-05)")
+def my_photo(request, slug: str, return_id: UUID, photo_id: int, guest: Query[GuestQuery]):
+    _, ret = _shopper_return(request, slug, return_id, guest.token)
+    return _photo_response(inspection_photos.photo_of(ret, photo_id))
+
+
 @router.get("/brands/{slug}/returns/{return_id}/label.pdf", openapi_extra=PDF_RESPONSE,
             summary="Download the RMA slip, return slip or prepaid label (OG-RET-01, OP-RET-02, AL-RET-03)")
 def label(request, slug: str, return_id: UUID, guest: Query[GuestQuery]):
@@ -236,7 +258,7 @@ def reject(request, slug: str, return_id: UUID, payload: RejectIn):
 def receive(request, slug: str, return_id: UUID, payload: ReceiveIn):
     ret, actor = _staff_return(request, slug, return_id)
     services.receive_return(ret, location=payload.location, sent_on=payload.sent_on, item_ids=payload.item_ids,
-                            actor=actor, now=request.now)
+                            postage_advanced_minor=payload.postage_advanced_minor, actor=actor, now=request.now)
     return _render(request, ret, shopper=False)
 
 
@@ -244,10 +266,26 @@ def receive(request, slug: str, return_id: UUID, payload: ReceiveIn):
                    summary="Accept or refuse each item with a reason, note and photos (OG-RET-04, AL-RET-05)")
 def inspect(request, slug: str, return_id: UUID, payload: InspectIn):
     ret, actor = _staff_return(request, slug, return_id)
-    inspections = [services.ItemInspection(i.item_id, i.decision == "accept", i.refusal_reason, i.note, i.photos)
+    inspections = [services.ItemInspection(i.item_id, i.decision == "accept", i.refusal_reason, i.note)
                    for i in payload.items]
     services.inspect_items(ret, inspections=inspections, actor=actor, now=request.now)
     return _render(request, ret, shopper=False)
+
+
+@staff_router.post("/staff/brands/{slug}/returns/{return_id}/items/{item_id}/photos", response={201: ReturnOut},
+                   summary="Attach inspection photos to an item (multipart field `photos`: JPEG, PNG or WebP, "
+                           "8 MB each, 10 per item)")
+def add_photos(request, slug: str, return_id: UUID, item_id: int, photos: File[list[UploadedFile]]):
+    ret, actor = _staff_return(request, slug, return_id)
+    checked = [inspection_photos.check_upload(upload) for upload in photos]
+    inspection_photos.add_inspection_photos(ret, item_id=item_id, photos=checked, actor=actor, now=request.now)
+    return Status(201, _render(request, ret, shopper=False))
+
+
+@staff_router.get("/staff/brands/{slug}/returns/{return_id}/photos/{photo_id}", openapi_extra=IMAGE_RESPONSE)
+def staff_photo(request, slug: str, return_id: UUID, photo_id: int):
+    ret, _ = _staff_return(request, slug, return_id)
+    return _photo_response(inspection_photos.photo_of(ret, photo_id))
 
 
 @staff_router.post("/staff/brands/{slug}/returns/{return_id}/refund", response=ReturnOut,

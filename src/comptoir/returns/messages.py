@@ -96,6 +96,28 @@ MESSAGES = {
         "en": "This brand has no automatic refund for parcels returned to sender.",
         "fr": "Cette marque ne rembourse pas automatiquement les colis retournés à l'expéditeur.",
     },
+    "postage_not_reimbursed": {
+        "en": "This return's postage is not reimbursed: only a return sent from where the prepaid label does not "
+              "reach has its postage reimbursed.",
+        "fr": "Les frais d'envoi de ce retour ne sont pas remboursés : seuls les retours envoyés d'un pays que "
+              "l'étiquette prépayée ne dessert pas le sont.",
+    },
+    "photo_not_an_image": {
+        "en": "This file is not a photo: send a JPEG, PNG or WebP image.",
+        "fr": "Ce fichier n'est pas une photo : envoyez une image JPEG, PNG ou WebP.",
+    },
+    "photo_too_large": {
+        "en": "This photo is too large ({size}): at most {limit}.",
+        "fr": "Cette photo est trop lourde ({size}) : {limit} au plus.",
+    },
+    "too_many_photos": {
+        "en": "An item can have at most {limit} inspection photos.",
+        "fr": "Un article peut avoir au plus {limit} photos de contrôle.",
+    },
+    "photo_after_inspection": {
+        "en": "Photos are added while the item is being inspected, before the return is refunded or closed.",
+        "fr": "Les photos s'ajoutent pendant le contrôle, avant le remboursement ou la clôture du retour.",
+    },
     # Refusal reasons that apply to every brand (not in a preset list).
     "refusal_sent_too_late": {"en": "Sent after the return period", "fr": "Envoyé après le délai de retour"},
     "refusal_not_received": {"en": "Not in the parcel", "fr": "Absent du colis"},

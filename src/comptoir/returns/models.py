@@ -34,6 +34,8 @@ class ReturnRequest(models.Model):
     carrier = models.CharField(max_length=80, blank=True)
     shipping_paid_by = models.CharField(max_length=8)  # "brand" | "customer" (OG-RET-03, AA-RET-03)
     reimbursement_cap_minor = models.IntegerField(default=0)  # AL-RET-02: an advance reimbursed up to this
+    # AL-RET-02: the postage the shopper advanced, read by staff at reception (None: not stated, the cap applies).
+    postage_advanced_minor = models.IntegerField(null=True, blank=True)
     country = models.CharField(max_length=2)  # where the parcel leaves from
     declared_at = models.DateTimeField()
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -56,6 +58,8 @@ class ReturnRequest(models.Model):
             models.UniqueConstraint(fields=["order", "declaration_key"], condition=~Q(declaration_key=""),
                                     name="unique_return_declaration_key"),
             models.CheckConstraint(condition=Q(reimbursement_cap_minor__gte=0), name="return_cap_not_negative"),
+            models.CheckConstraint(condition=Q(postage_advanced_minor__gte=0) | Q(postage_advanced_minor=None),
+                                   name="return_postage_not_negative"),
         ]
         indexes = [
             models.Index(fields=["brand", "status", "declared_at"], name="return_status_queue"),
@@ -80,9 +84,11 @@ class ReturnItem(models.Model):
     inspection_status = models.CharField(max_length=10, choices=INSPECTION, default="pending")
     refusal_reason = models.CharField(max_length=40, blank=True)  # OG-RET-04, AA-RET-02, AL-RET-05
     inspection_note = models.CharField(max_length=2000, blank=True)
-    photos = models.JSONField(default=list)  # stored file names
+    photos = models.JSONField(default=list)  # legacy: names given before photos were uploaded (InspectionPhoto)
     inspected_at = models.DateTimeField(null=True, blank=True)
     inspected_by = models.CharField(max_length=80, blank=True)
+    # Set once, in the transaction that accepts the item, when its units go back to stock (never for refused items).
+    restocked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["return_request", "id"]
@@ -140,3 +146,26 @@ class ReturnedParcel(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["refunded_at", "refund_due_at"], name="returned_parcel_due")]
+
+
+def inspection_photo_path(photo: "InspectionPhoto", filename: str) -> str:
+    """Stored under a random name: the shopper's or staff's file name never reaches the file system."""
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[photo.content_type]
+    return f"inspections/{photo.item.return_request_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo staff took of a returned item at inspection (OG-RET-04, AL-RET-05): the proof of a refusal."""
+
+    item = models.ForeignKey(ReturnItem, on_delete=models.CASCADE, related_name="inspection_photos")
+    image = models.FileField(upload_to=inspection_photo_path, max_length=200)
+    content_type = models.CharField(max_length=20)  # checked from the file's own bytes, not the upload's header
+    size_bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120, blank=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["item", "id"]

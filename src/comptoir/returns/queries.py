@@ -7,12 +7,13 @@ import hmac
 from django.db.models import Prefetch
 
 from comptoir.core.errors import NotFound
-from comptoir.returns.models import ReturnItem, ReturnRequest
+from comptoir.returns.models import InspectionPhoto, ReturnItem, ReturnRequest
 
 
 def with_details(returns):
     return returns.select_related("brand", "order").prefetch_related(
-        Prefetch("items", queryset=ReturnItem.objects.select_related("order_line").order_by("id"))
+        Prefetch("items", queryset=ReturnItem.objects.select_related("order_line").order_by("id")),
+        Prefetch("items__inspection_photos", queryset=InspectionPhoto.objects.order_by("id")),
     )
 
 

@@ -23,17 +23,21 @@ def _cap(order: Order, items: list[tuple[int, int]]) -> int | None:
     return refund_cap(policy, lines, items)
 
 
-def preview(order: Order, *, items: list[tuple[int, int]], choice: str, now: datetime) -> dict:
-    """What refunding `items` ((order line id, quantity)) would give back, per tender (Solidus's simulate)."""
+def preview(order: Order, *, items: list[tuple[int, int]], choice: str, now: datetime,
+            reimbursement_minor: int = 0) -> dict:
+    """What refunding `items` ((order line id, quantity)) would give back, per tender (Solidus's simulate),
+    with the return postage reimbursed (AL-RET-02)."""
     exchange = exchange_behind(order)
     if exchange is not None:
         results = preview_exchange_order_refund(exchange, order, items=items, choice=choice, now=now)
     else:
-        results = [preview_refund(order, items=items, choice=choice, now=now, cap_minor=_cap(order, items))]
+        results = [preview_refund(order, items=items, choice=choice, now=now, cap_minor=_cap(order, items),
+                                  reimbursement_minor=reimbursement_minor)]
     return {
         "amount_minor": sum(result.amount_minor for result in results),
         "currency": results[0].currency,
         "shipping_minor": sum(result.shipping_minor for result in results),
+        "reimbursement_minor": sum(result.reimbursement_minor for result in results),
         "parts": [{"payment_id": str(part.payment_id) if part.payment_id else None,
                    "destination": part.destination, "amount_minor": part.amount_minor}
                   for result in results for part in result.parts],
@@ -41,12 +45,14 @@ def preview(order: Order, *, items: list[tuple[int, int]], choice: str, now: dat
 
 
 def issue(order: Order, *, items: list[tuple[int, int]], choice: str, reason: str, reference: str, key: str,
-          now: datetime) -> str:
-    """Issue the refund (once per `key`, ALL-RFD-06); returns the refund's id (two ids for an exchange order)."""
+          now: datetime, reimbursement_minor: int = 0) -> str:
+    """Issue the refund (once per `key`, ALL-RFD-06), return postage reimbursed with it (AL-RET-02); returns the
+    refund's id (two ids for an exchange order, whose postage is not reimbursed: see the README's gaps)."""
     exchange = exchange_behind(order)
     if exchange is not None:
         return refund_exchange_order(exchange, order, items=items, choice=choice, reason=reason, reference=reference,
                                      key=key, now=now)
     refund = issue_refund(order, items=items, choice=choice, reason=reason, return_reference=reference,
-                          idempotency_key=key, now=now, cap_minor=_cap(order, items))
+                          idempotency_key=key, now=now, cap_minor=_cap(order, items),
+                          reimbursement_minor=reimbursement_minor)
     return str(refund.pk)

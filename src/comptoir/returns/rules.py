@@ -184,3 +184,23 @@ def working_days_later(calendar: WorkingCalendar, policy: BrandPolicy, start: da
     local = start.astimezone(policy.tz)
     day = calendar.add_working_days(local.date(), days)
     return datetime.combine(day, time(local.hour, local.minute), tzinfo=policy.tz)
+
+
+def check_postage_advanced(cap_minor: int, advanced_minor: int | None) -> Decision:
+    """Postage is noted only for a return whose advance the brand reimburses (AL-RET-02), and never negative."""
+    if advanced_minor is None:
+        return Decision.allow()
+    if advanced_minor < 0:
+        return Decision.refuse("invalid_input", None, fields="postage_advanced_minor")
+    if cap_minor == 0:
+        return Decision.refuse("postage_not_reimbursed", "AL-RET-02")
+    return Decision.allow()
+
+
+def postage_reimbursement(cap_minor: int, advanced_minor: int | None) -> int:
+    """AL-RET-02 "advanced by the customer and will be reimbursed up to 6 euros": what she advanced, up to the
+    cap; the cap itself when staff could not read the postage (assumed: a parcel from a country the prepaid
+    carrier does not serve costs more than the cap)."""
+    if cap_minor == 0:
+        return 0
+    return cap_minor if advanced_minor is None else min(advanced_minor, cap_minor)

@@ -57,6 +57,10 @@ class ReceiveIn(Schema):
     location: str = Field(default="warehouse", max_length=40, description='"warehouse" or a store code (OG-RET-06)')
     sent_on: date | None = Field(default=None, description="The postmark or carrier date, when known (OG-RET-02)")
     item_ids: list[int] | None = Field(default=None, max_length=100, description="Items in the parcel (default: all)")
+    postage_advanced_minor: int | None = Field(
+        default=None, ge=0, le=100_000,
+        description="Postage the shopper advanced, as read on the parcel or receipt; reimbursed up to the return's "
+                    "reimbursement_cap_minor (AL-RET-02). Omitted: the cap is reimbursed.")
 
 
 class InspectionIn(Schema):
@@ -64,7 +68,6 @@ class InspectionIn(Schema):
     decision: Literal["accept", "refuse"]
     refusal_reason: str = Field(default="", max_length=40)
     note: str = Field(default="", max_length=2000)
-    photos: list[str] = Field(default=[], max_length=20, description="Stored file names of inspection photos")
 
 
 class InspectIn(Schema):
@@ -75,7 +78,16 @@ class PreviewOut(Schema):
     amount_minor: int
     currency: str
     shipping_minor: int
+    reimbursement_minor: int = Field(default=0, description="Return postage reimbursed with it (AL-RET-02)")
     parts: list[dict]
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    content_type: str
+    width: int
+    height: int
 
 
 class ItemOut(Schema):
@@ -92,7 +104,7 @@ class ItemOut(Schema):
     refusal_reason: str
     refusal_label: str
     inspection_note: str
-    photos: list[str]
+    photos: list[PhotoOut]
 
 
 class DocumentOut(Schema):
@@ -137,7 +149,14 @@ class ReturnPage(Schema):
     results: list[ReturnOut]
 
 
-def return_out(ret, language: str, *, preview: dict | None = None) -> dict:
+def photo_url(ret, photo_id: int, *, staff: bool) -> str:
+    """Where a photo is read: staff by their token; the shopper as she reads her return (signed in or token)."""
+    if staff:
+        return f"/api/staff/brands/{ret.brand.slug}/returns/{ret.id}/photos/{photo_id}"
+    return f"/api/brands/{ret.brand.slug}/returns/{ret.id}/photos/{photo_id}"
+
+
+def return_out(ret, language: str, *, preview: dict | None = None, staff: bool = False) -> dict:
     policy = ret.brand.policy_object
     document = None
     if ret.label_kind:
@@ -164,7 +183,10 @@ def return_out(ret, language: str, *, preview: dict | None = None) -> dict:
                 "reception_status": item.reception_status, "inspection_status": item.inspection_status,
                 "refusal_reason": item.refusal_reason,
                 "refusal_label": refusal_label(policy, item.refusal_reason, language),
-                "inspection_note": item.inspection_note, "photos": item.photos,
+                "inspection_note": item.inspection_note,
+                "photos": [{"id": photo.pk, "url": photo_url(ret, photo.pk, staff=staff),
+                            "content_type": photo.content_type, "width": photo.width, "height": photo.height}
+                           for photo in item.inspection_photos.all()],
             }
             for item in ret.items.all()
         ],

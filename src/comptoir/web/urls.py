@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:brand>/returns/new/", returns.new_return, name="new_return"),
     path("<slug:brand>/returns/<uuid:return_id>/", returns.return_page, name="return"),
     path("<slug:brand>/returns/<uuid:return_id>/label.pdf", returns.label, name="return_label"),
+    path("<slug:brand>/returns/<uuid:return_id>/photos/<int:photo_id>", returns.photo, name="return_photo"),
     path("<slug:brand>/help/", help.help_center_page, name="help"),
     path("<slug:brand>/help/ask", help.ask, name="ask"),
     path("<slug:brand>/help/<str:key>", help.entry, name="help_entry"),
