@@ -99,7 +99,15 @@ class LoveEntryAdmin(BrandScopedAdmin):
             kwargs["queryset"] = members if ids is None else members.filter(brand__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("membership", "loves", "reason", "key")
+        return ("membership", "kind", "loves", "spend_minor", "reason", "reference", "mission_code", "order_line",
+                "occurred_at", "available_at", "actor", "created_at")
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:  # an existing entry is shown, never edited
+            kwargs["form"] = forms.ModelForm
         form = super().get_form(request, obj, change, **kwargs)
         form.now = request.now
         return form
