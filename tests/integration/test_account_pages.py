@@ -171,7 +171,8 @@ def test_OG_SHP_04_a_po_box_address_is_refused_and_the_form_keeps_what_was_typed
                            {**PARIS, "line1": "Boîte postale 12", "city": "Lyon"})
     assert response.status_code == 422
     body = text(response)
-    assert message in body.lower() and 'value="Boîte postale 12"' in body and 'value="Lyon"' in body
+    assert message in body.lower() and 'id="e-line1"' in body and 'value="Boîte postale 12"' in body and 'value="Lyon"' in body
+    assert body.count('aria-invalid="true"') == 1
     assert not Address.objects.filter(customer=customer).exists()
 
 

@@ -19,10 +19,16 @@ def _posted(request) -> dict:
     return {field: request.POST.get(field, "")[:300] for field in FORM_FIELDS}
 
 
-def _page(request, *, values: dict | None = None, error: str = "", editing=None, status: int = 200):
+# The refusal that belongs beside one field (the others show above the form).
+FIELD_OF_CODE = {"po_box_refused": "line1"}
+
+
+def _page(request, *, values: dict | None = None, error: str = "", code: str = "", editing=None,
+          status: int = 200):
     values = values or {"country": request.brand.policy_object.seller.address.country}
     return show(request, "web/account/addresses.html", {
         "addresses": list(request.customer.addresses.all()), "values": values, "error": error,
+        "field_errors": {FIELD_OF_CODE[code]: error} if code in FIELD_OF_CODE else {},
         "editing": editing, "countries": sorted({*COUNTRIES, values.get("country", "").upper()} - {""}),
     }, status=status)
 
@@ -35,7 +41,8 @@ def addresses(request, brand):
     try:
         accounts.add_address(request.customer, fields=values, now=request.now)
     except DomainError as error:
-        return _page(request, values=values, error=message_of(request, error), status=error.status)
+        return _page(request, values=values, error=message_of(request, error), code=error.code,
+                     status=error.status)
     return redirect("web:addresses", brand=brand.slug)
 
 
@@ -48,7 +55,8 @@ def edit_address(request, brand, address_id: int):
     try:
         accounts.update_address(request.customer, address_id, fields=values)
     except DomainError as error:
-        return _page(request, values=values, error=message_of(request, error), editing=address, status=error.status)
+        return _page(request, values=values, error=message_of(request, error), code=error.code,
+                     editing=address, status=error.status)
     return redirect("web:addresses", brand=brand.slug)
 
 
