@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Screenshots of the shopper pages, for the README: a guest buys on Almé (3-D Secure), staff ship and the
 parcel is delivered, the guest declares a return; the help center and its assistant; an Officine Générale
-shopper refused a post-office box; two pages on a phone.
+shopper refused a post-office box; the guest tracks her order; "my account" pages (addresses, gift cards,
+my data), a friend's referral page and the contact form; two pages on a phone.
 
     python docs/screenshots/make_screenshots.py            # sets up a demo in a temporary folder and serves it
     python docs/screenshots/make_screenshots.py --url http://127.0.0.1:8000   # a running demo (`make demo`)
@@ -117,7 +118,7 @@ def fill_address(page, line1: str = "12 rue de Turenne") -> None:
     page.get_by_label("City").fill("Paris")
 
 
-def guest_journey(browser, url: str, shots: Shots) -> None:
+def guest_journey(browser, url: str, shots: Shots) -> str:
     page = browser.new_page(viewport=DESKTOP, locale="en-GB")
     page.goto(url + "/")
     shots.take(page, "01-brands")
@@ -161,6 +162,7 @@ def guest_journey(browser, url: str, shots: Shots) -> None:
     page.get_by_role("button", name="Confirm my return").click()
     shots.take(page, "11-return")
     page.close()
+    return number
 
 
 def help_journey(browser, url: str, shots: Shots) -> None:
@@ -203,7 +205,44 @@ def account_journey(browser, url: str, shots: Shots) -> None:
     page.get_by_role("button", name="Approve payment").click()
     page.goto(f"{url}/officine-generale/account/")
     shots.take(page, "18-my-orders")
+    page.goto(f"{url}/officine-generale/account/addresses/?lang=en")
+    page.get_by_label("First name").fill("Louis")
+    page.get_by_label("Last name").fill("Garnier")
+    page.get_by_label("Address", exact=True).fill("BP 42")
+    page.get_by_label("Postal code").fill("75003")
+    page.get_by_label("City").fill("Paris")
+    page.get_by_role("button", name="Add an address").click()
+    shots.take(page, "21-addresses-po-box-refused", full=True)
     page.close()
+
+
+def more_pages(browser, url: str, shots: Shots, number: str) -> None:
+    """The guest tracks her order; an Almé member's account pages; her friend's referral page; contact."""
+    guest = browser.new_page(viewport=DESKTOP, locale="en-GB")
+    guest.goto(f"{url}/alme/orders/track/?lang=en")
+    guest.get_by_label("Order number").fill(number)
+    guest.get_by_label("E-mail").fill("camille.martin@example.com")
+    shots.take(guest, "22-track-order")
+    guest.close()
+    page = browser.new_page(viewport=DESKTOP, locale="en-GB")
+    shopper = demo_shopper("alme")
+    page.goto(f"{url}/alme/account/?lang=en")
+    page.get_by_label("E-mail").first.fill(shopper["email"])
+    page.get_by_label("Password").first.fill(shopper["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{url}/alme/account/gift-cards/")
+    shots.take(page, "23-gift-cards", full=True)
+    page.goto(f"{url}/alme/account/privacy/")
+    shots.take(page, "24-my-data", full=True)
+    page.goto(f"{url}/alme/account/loyalty/")
+    link = page.locator("#referral-link").input_value()
+    page.close()
+    friend = browser.new_page(viewport=DESKTOP, locale="fr-FR")
+    friend.goto(link.replace("http://localhost:8000", url).replace("http://127.0.0.1:8000", url) + "?lang=fr")
+    shots.take(friend, "25-referral-fr")
+    friend.goto(f"{url}/opalook/help/contact?lang=en")
+    shots.take(friend, "26-contact", full=True)
+    friend.close()
 
 
 def phone_pages(browser, url: str, shots: Shots) -> None:
@@ -228,9 +267,10 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
             print(f"Screenshots of {url}:")
-            guest_journey(browser, url, shots)
+            number = guest_journey(browser, url, shots)
             help_journey(browser, url, shots)
             account_journey(browser, url, shots)
+            more_pages(browser, url, shots, number)
             phone_pages(browser, url, shots)
         finally:
             browser.close()

@@ -207,11 +207,13 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("COMPTOIR_CSRF_TRUSTED_ORIGINS
 RATE_LIMITS = {
     "sign_in_account": (10, 900),  # per brand and e-mail (or staff user name)
     "sign_in_ip": (100, 900),
+    "sign_up_ip": (20, 3600),  # account creation from one address
     "password_reset_account": (5, 3600),  # per brand and e-mail
     "password_reset_ip": (30, 3600),
     "guest_lookup_ip": (60, 300),  # find my order (number + e-mail), guest order reads, gift card balance
     "assistant_ip": (30, 60),
-    "subscription_ip": (30, 3600),  # newsletter sign-up and back-in-stock alerts
+    "subscription_ip": (30, 3600),  # newsletter sign-up, back-in-stock alerts, referral codes
+    "contact_ip": (10, 3600),  # contact form: each message opens a case and sends an e-mail
 }
 for _item in filter(None, os.environ.get("COMPTOIR_RATE_LIMITS", "").split(",")):
     _scope, _, _limit = _item.partition("=")

@@ -27,4 +27,12 @@ MESSAGES = {
         "en": "We could not find this address in your account.",
         "fr": "Cette adresse est introuvable dans votre compte.",
     },
+    "invalid_password": {
+        "en": "This password is not the one of your account.",
+        "fr": "Ce mot de passe n'est pas celui de votre compte.",
+    },
+    "deletion_not_confirmed": {
+        "en": "Tick the box to confirm that you want your account deleted.",
+        "fr": "Cochez la case pour confirmer la suppression de votre compte.",
+    },
 }

@@ -21,6 +21,7 @@ from comptoir.core.errors import InvalidInput, NotAuthenticated, NotFound
 from comptoir.core.rate_limit import check_rate_limit
 from comptoir.loyalty.services import join as join_loyalty
 from comptoir.notifications.services import notify_email
+from comptoir.shipping.rules import check_address_deliverable
 
 TOKEN_LIFETIME = timedelta(days=30)
 RESET_LINK_LIFETIME = timedelta(hours=2)
@@ -127,6 +128,14 @@ def update_profile(customer: Customer, *, changes: dict) -> Customer:
     return customer
 
 
+def confirm_password(customer: Customer, password: str, *, now: datetime) -> None:
+    """A signed-in shopper proves it is her before an irreversible step (account deletion); attempts count
+    against the same limit as signing in."""
+    check_rate_limit("sign_in_account", f"{customer.brand_id}:{customer.email}", now)
+    if not customer.check_password(password):
+        raise NotAuthenticated("invalid_password")
+
+
 def change_password(customer: Customer, *, current_password: str, new_password: str) -> None:
     if not customer.check_password(current_password):
         raise NotAuthenticated("invalid_credentials")
@@ -135,11 +144,39 @@ def change_password(customer: Customer, *, current_password: str, new_password: 
     customer.save(update_fields=["password"])
 
 
+REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "postal_code", "city", "country")
+ADDRESS_LIMITS = {"label": 60, "first_name": 100, "last_name": 100, "line1": 200, "line2": 200, "postal_code": 20,
+                  "city": 100, "country": 2, "phone": 40}
+
+
+def check_address(policy, fields: dict) -> dict:
+    """The address as stored: trimmed, the country upper-cased; refused when a required field is missing or too
+    long, or when it is a post-office box and the brand does not deliver to them (OG-SHP-04)."""
+    values = {field: " ".join((fields.get(field) or "").split()) for field in ("label", *ADDRESS_FIELDS)}
+    values["country"] = values["country"].upper()
+    wrong = [field for field in REQUIRED_ADDRESS_FIELDS if not values[field]]
+    wrong += [field for field, limit in ADDRESS_LIMITS.items() if len(values[field]) > limit]
+    if len(values["country"]) != 2 or not values["country"].isalpha():
+        wrong.append("country")
+    if wrong:
+        raise InvalidInput("invalid_input", fields=", ".join(dict.fromkeys(wrong)))
+    check_address_deliverable(policy, [values["line1"], values["line2"]]).enforce(InvalidInput)
+    return values
+
+
 def add_address(customer: Customer, *, fields: dict, now: datetime) -> Address:
     """Store one more delivery or billing address (OG-SHP-05)."""
-    values = {field: (fields.get(field) or "").strip() for field in ADDRESS_FIELDS}
-    values["country"] = values["country"].upper()
-    return Address.objects.create(customer=customer, label=(fields.get("label") or "").strip(), created_at=now, **values)
+    values = check_address(customer.brand.policy_object, fields)
+    return Address.objects.create(customer=customer, created_at=now, **values)
+
+
+def update_address(customer: Customer, address_id: int, *, fields: dict) -> Address:
+    """Change a stored address of the shopper's (never another's: NotFound)."""
+    address = get_address(customer, address_id)
+    for field, value in check_address(customer.brand.policy_object, fields).items():
+        setattr(address, field, value)
+    address.save()
+    return address
 
 
 def get_address(customer: Customer, address_id: int) -> Address:

@@ -93,4 +93,8 @@ MESSAGES = {
         "en": "The friend's order was returned in full.",
         "fr": "La commande de la filleule a été entièrement retournée.",
     },
+    "adjustment_reason_required": {
+        "en": "Say why the loves are adjusted: the reason is kept in the member's ledger.",
+        "fr": "Indiquez pourquoi les loves sont ajustés : le motif est conservé dans l'historique du membre.",
+    },
 }

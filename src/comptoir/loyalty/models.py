@@ -37,8 +37,8 @@ class Membership(models.Model):
 class LoveEntry(models.Model):
     """One movement of loves (and of the spend that sets the status), signed, with its provenance."""
 
-    EARN, MISSION, REDEEM, REVERSE, CANCEL = "earn", "mission", "redeem", "reverse", "cancel"
-    KINDS = [(code, code) for code in (EARN, MISSION, REDEEM, REVERSE, CANCEL)]
+    EARN, MISSION, REDEEM, REVERSE, CANCEL, ADJUST = "earn", "mission", "redeem", "reverse", "cancel", "adjust"
+    KINDS = [(code, code) for code in (EARN, MISSION, REDEEM, REVERSE, CANCEL, ADJUST)]
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=10, choices=KINDS)
@@ -51,6 +51,8 @@ class LoveEntry(models.Model):
                                    related_name="love_entries")
     mission_code = models.CharField(max_length=40, blank=True)
     reference = models.CharField(max_length=120, blank=True)  # a store receipt, a voucher code
+    # Why customer care added or removed loves by hand ("adjust" entries; the actor says who).
+    reason = models.CharField(max_length=300, blank=True)
     # When the purchase happened: the spend leaves the rolling window twelve months after it.
     occurred_at = models.DateTimeField()
     available_at = models.DateTimeField()  # pending before, counted from then (AL-LOY-03)
@@ -62,8 +64,10 @@ class LoveEntry(models.Model):
     class Meta:
         ordering = ["membership", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["earn", "mission", "redeem", "reverse", "cancel"]),
+            models.CheckConstraint(condition=Q(kind__in=["earn", "mission", "redeem", "reverse", "cancel", "adjust"]),
                                    name="love_entry_kind_known"),
+            models.CheckConstraint(condition=~Q(kind="adjust") | (~Q(loves=0) & ~Q(reason="")),
+                                   name="love_adjustment_has_loves_and_reason"),
             models.CheckConstraint(condition=~Q(kind__in=["earn", "mission"]) | Q(loves__gte=0),
                                    name="love_credit_not_negative"),
             models.CheckConstraint(condition=~Q(kind="redeem") | Q(loves__lt=0), name="love_redemption_negative"),

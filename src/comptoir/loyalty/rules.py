@@ -137,6 +137,10 @@ def next_tier_check(entries: list[EntryFacts], now: datetime) -> datetime | None
     return min(upcoming, default=None)
 
 
+# A hand adjustment larger than this is a typing slip, not a goodwill gesture.
+MAX_ADJUSTMENT_LOVES = 100_000
+
+
 # --- Missions and vouchers (AL-LOY-02, AL-LOY-05) --------------------------------------------------------
 
 def check_mission(policy: LoyaltyPolicy, code: str, done: set[str]) -> Decision:
@@ -145,6 +149,18 @@ def check_mission(policy: LoyaltyPolicy, code: str, done: set[str]) -> Decision:
         return Decision.refuse("unknown_mission", "AL-LOY-02", mission=code)
     if code in done:
         return Decision.refuse("mission_already_completed", "AL-LOY-02", mission=code)
+    return Decision.allow()
+
+
+def check_adjustment(loves: int, reason: str, available: int) -> Decision:
+    """Customer care adds or removes loves by hand, always saying why; a removal never takes the member
+    below zero available loves (the ledger stays a sum a shopper can read)."""
+    if loves == 0 or abs(loves) > MAX_ADJUSTMENT_LOVES:
+        return Decision.refuse("invalid_input", None, fields="loves")
+    if not reason.strip():
+        return Decision.refuse("adjustment_reason_required", None)
+    if loves < 0 and -loves > available:
+        return Decision.refuse("not_enough_loves", None, wanted=-loves, available=available)
     return Decision.allow()
 
 

@@ -267,6 +267,29 @@ def leave(brand: Brand, *, customer_id: int, reason: str, actor: str, now: datet
     return membership
 
 
+def check_adjustment(membership: Membership, *, loves: int, reason: str, now: datetime):
+    """May customer care adjust this member's loves by `loves` now? (a Decision; the form asks first)"""
+    available = rules.balance(entry_facts(membership.entries.all()), now).available
+    return rules.check_adjustment(loves, reason, available)
+
+
+def adjust_loves(membership: Membership, *, loves: int, reason: str, actor: str, key: str,
+                 now: datetime) -> LoveEntry:
+    """Customer care adds (goodwill) or removes (a correction) loves by hand: an "adjust" entry, available at
+    once, that keeps who (`actor`) and why (`reason`); the same `key` twice writes one entry."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        existing = LoveEntry.objects.filter(idempotency_key=f"adjust:{key}").first()
+        if existing is not None:
+            return existing
+        if membership.left_at is not None:
+            raise Conflict("not_a_member", rule="AL-LOY-07")
+        check_adjustment(membership, loves=loves, reason=reason, now=now).enforce(InvalidInput)
+        return LoveEntry.objects.create(
+            membership=membership, kind=LoveEntry.ADJUST, loves=loves, reason=" ".join(reason.split())[:300],
+            occurred_at=now, available_at=now, actor=actor[:80], created_at=now, idempotency_key=f"adjust:{key}"[:160])
+
+
 def member_for_staff(brand: Brand, customer_id: int, *, now: datetime) -> Membership:
     customer = Customer.objects.filter(brand=brand, pk=customer_id, is_active=True).first()
     if customer is None:

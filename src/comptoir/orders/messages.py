@@ -51,4 +51,8 @@ MESSAGES = {
         "en": "Your bank did not grant the pre-authorisation, so we had to refuse the order. It will not be processed further.",
         "fr": "Votre banque n'a pas accordé la pré-autorisation : nous avons dû refuser la commande, qui ne sera pas traitée.",
     },
+    "order_lookup_failed": {
+        "en": "We could not find an order with this number and e-mail address.",
+        "fr": "Aucune commande ne correspond à ce numéro et à cette adresse e-mail.",
+    },
 }

@@ -34,6 +34,16 @@ def shopper_order(brand: Brand, number: str, *, customer, access_token: str | No
     raise NotFound("not_found", thing="order")
 
 
+def find_guest_order(brand: Brand, *, number: str, email: str) -> Order:
+    """"Track my order" (ALL-ORD-04, ALL-SHP-06): the order with this number placed with this e-mail. A wrong
+    number and a wrong e-mail get the same refusal after the same work (no enumeration)."""
+    order = with_details(Order.objects.filter(brand=brand, number=(number or "").strip().upper()[:20])).first()
+    expected = order.email.strip().lower() if order is not None else "-"
+    if order is None or not hmac.compare_digest(expected.encode(), (email or "").strip().lower().encode()):
+        raise NotFound("order_lookup_failed", rule="ALL-ORD-04")
+    return order
+
+
 def staff_order(brand: Brand, number: str) -> Order:
     order = with_details(Order.objects.filter(brand=brand, number=number)).first()
     if order is None:

@@ -196,3 +196,15 @@ def _simple_move(repair: RepairRequest, move_name: str, *, actor: str, now: date
         move(repair, move_name, actor=actor, now=now)
         repair.save()
     return repair
+
+
+def shopper_repairs(brand, customer, *, limit: int = 50) -> list[RepairRequest]:
+    """The shopper's repairs, newest first (one query)."""
+    return list(RepairRequest.objects.filter(brand=brand, customer=customer).select_related("order", "order_line")
+                .order_by("-requested_at")[:limit])
+
+
+def shopper_repair(brand, customer, repair_id) -> RepairRequest | None:
+    """One repair of the shopper's; None for anyone else's."""
+    return (RepairRequest.objects.filter(brand=brand, customer=customer, pk=repair_id)
+            .select_related("brand", "order", "order_line").first())

@@ -4,12 +4,14 @@ the brand's layout, and turn a refusal (DomainError) into a page with its messag
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from comptoir.brands.services import get_brand
-from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.errors import DomainError, NotFound, RateLimited
 from comptoir.web import session
 from comptoir.web.texts import texts
 
@@ -50,6 +52,19 @@ def brand_page(view):
     return wrapper
 
 
+def account_page(view):
+    """brand_page for the pages of "my account": a signed-out visitor signs in first, then comes back."""
+
+    @functools.wraps(view)
+    def signed_in(request, brand, *args, **kwargs):
+        if request.customer is None:
+            target = reverse("web:account", kwargs={"brand": brand.slug})
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, brand, *args, **kwargs)
+
+    return brand_page(signed_in)
+
+
 def show(request, template: str, context: dict | None = None, *, status: int = 200):
     """Render `template` in the brand's layout."""
     brand = request.brand
@@ -64,8 +79,12 @@ def show(request, template: str, context: dict | None = None, *, status: int = 2
 
 
 def error_page(request, error: DomainError):
-    return show(request, "web/error.html", {"message": error.message(request.language), "code": error.code},
-                status=error.status)
+    """The refusal as a page; too many attempts (HTTP 429) says when to try again (Retry-After)."""
+    response = show(request, "web/error.html", {"message": error.message(request.language), "code": error.code},
+                    status=error.status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def message_of(request, error: DomainError) -> str:

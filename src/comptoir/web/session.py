@@ -67,6 +67,19 @@ def order_token(request, brand: Brand, number: str | None) -> str | None:
     return request.session.get(_key(brand, "orders"), {}).get(number)
 
 
+def remember_referral(request, brand: Brand, code: str) -> None:
+    """A friend followed a member's link (AL-RAF-01): her sign-up asks for her code."""
+    request.session[_key(brand, "referral")] = code
+
+
+def referral_code(request, brand: Brand) -> str | None:
+    return request.session.get(_key(brand, "referral"))
+
+
+def forget_referral(request, brand: Brand) -> None:
+    request.session.pop(_key(brand, "referral"), None)
+
+
 def remembered_language(request) -> str | None:
     return request.session.get(LANGUAGE_KEY)
 

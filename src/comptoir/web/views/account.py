@@ -7,7 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts import services as accounts
-from comptoir.core.errors import DomainError, InvalidInput
+from comptoir.core.errors import DomainError, InvalidInput, NotFound
+from comptoir.core.rate_limit import limit_by_ip
+from comptoir.loyalty.referrals import find_referrer, refer_friend
 from comptoir.orders.emails import status_label
 from comptoir.orders.queries import shopper_orders
 from comptoir.web import session
@@ -43,6 +45,7 @@ def account(request, brand):
 @brand_page
 def sign_in(request, brand):
     email = request.POST.get("email", "")
+    limit_by_ip(request, "sign_in_ip")  # per address here; the service limits per e-mail
     try:
         customer, _ = accounts.sign_in(brand, email=email, password=request.POST.get("password", ""), now=request.now)
     except DomainError as error:
@@ -56,6 +59,7 @@ def sign_in(request, brand):
 @brand_page
 def sign_up(request, brand):
     values = {name: request.POST.get(name, "").strip() for name in ("email", "first_name", "last_name")}
+    limit_by_ip(request, "sign_up_ip")
     try:
         if not values["first_name"] or not values["last_name"]:
             raise InvalidInput("invalid_input", fields=request.texts["first_name"] + ", "
@@ -68,7 +72,22 @@ def sign_up(request, brand):
         return _account_page(request, brand, errors={"sign_up": message_of(request, error)}, values=values,
                              status=error.status)
     session.sign_in(request, brand, customer)
+    _claim_referral(request, brand, customer)
     return redirect(_next(request, brand))
+
+
+def _claim_referral(request, brand, customer) -> None:
+    """She came through a member's link (AL-RAF-01): her friend's code is e-mailed to her new address. A link
+    gone stale or an address already referred is not her problem at sign-up: the account stands either way."""
+    code = session.referral_code(request, brand)
+    if not code:
+        return
+    session.forget_referral(request, brand)
+    try:
+        refer_friend(brand, find_referrer(brand, code), email=customer.email, language=request.language,
+                     now=request.now)
+    except (DomainError, NotFound):
+        pass
 
 
 @require_POST

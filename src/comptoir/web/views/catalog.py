@@ -8,6 +8,7 @@ from comptoir.catalog import services as catalog
 from comptoir.catalog.api import product_sheet
 from comptoir.consent import stock_alerts
 from comptoir.core.errors import DomainError
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.web.pages import brand_page, message_of, show
 from comptoir.web.swatches import silhouette
 
@@ -94,6 +95,7 @@ def stock_alert(request, brand, product: str):
     if request.method != "POST":
         return redirect("web:product", brand=brand.slug, product=product)
     email = request.POST.get("email", "")
+    limit_by_ip(request, "subscription_ip")
     try:
         status = stock_alerts.request_stock_alert(
             brand, sku=request.POST.get("sku", ""), email=email, language=request.language,

@@ -16,6 +16,7 @@ from comptoir.web import session
 from comptoir.web.pages import brand_page, message_of, show
 from comptoir.web.views.cart import cart_lines, open_cart
 from comptoir.web.views.catalog import COUNTRIES
+from comptoir.web.views.payment_fields import card_from_post
 
 ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line2", "postal_code", "city", "country", "phone")
 BUYER_FIELDS = ("company", "vat_number")  # billed with the address (placement reads them from it)
@@ -114,20 +115,7 @@ def checkout(request, brand):
 def _card(request) -> CardDetails | None:
     if request.POST.get("payment_method") not in ("card", "instalments_3", "deferred_15", "deferred_30"):
         return None
-    number = "".join(request.POST.get("card_number", "").split())
-    if not number:
-        return None
-
-    def whole(name: str) -> int:
-        try:
-            return int(request.POST.get(name, ""))
-        except ValueError:
-            return 0
-
-    year = whole("card_expiry_year")
-    return CardDetails(number=number, expiry_month=whole("card_expiry_month"),
-                       expiry_year=year + 2000 if 0 < year < 100 else year,
-                       cvc=request.POST.get("card_cvc", "").strip(), holder=request.POST.get("card_holder", "")[:100])
+    return card_from_post(request)
 
 
 def _errors(request, error: DomainError) -> dict:

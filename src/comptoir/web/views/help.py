@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from comptoir.care import help_center
 from comptoir.care import services as care
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.web.pages import brand_page, show
 
 WEEKDAYS = {
@@ -48,6 +49,7 @@ def ask(request, brand):
     question = (request.POST.get("question") or "").strip() if request.method == "POST" else ""
     result = None
     if question:
+        limit_by_ip(request, "assistant_ip")
         result = care.ask(brand, question, language=request.language, customer=request.customer, now=request.now)
     context = {"question": question, "result": result, "hours": None}
     if result is not None and result.handover is not None:

@@ -22,6 +22,9 @@ from comptoir.web import session
 from comptoir.web.pages import brand_page, message_of, show
 from comptoir.web.swatches import silhouette
 
+# A repair is asked for an item the shopper has (AA-REP-01).
+DISPATCHED_OR_DONE = ("shipped", "partially_shipped", "delivered")
+
 
 def find_order(request, brand, number: str):
     """The order if the signed-in shopper owns it or the session holds its access token (else NotFound)."""
@@ -49,6 +52,8 @@ def _order_page(request, brand, number: str, *, error: str = "", status: int = 2
         "returns": [{"ret": ret, "label": return_status_label(ret.status, request.language)}
                     for ret in order_returns(order)],
         "may_return": policy.returns is not None and order.status in ("delivered", "shipped", "partially_shipped"),
+        "may_exchange": policy.exchanges is not None and policy.returns is not None and order.status == "delivered",
+        "may_repair": policy.repairs is not None and policy.repairs.offered and order.status in DISPATCHED_OR_DONE,
         "placed": request.GET.get("placed") == "1", "error": error, "currency": order.currency,
     }, status=status)
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.rate_limit import limit_by_ip
 from comptoir.returns import photos, queries, services, states
 from comptoir.returns.emails import DOCUMENT_NAMES, reason_label, refusal_label
 from comptoir.returns.labels import check_label_downloadable, render_label
@@ -49,6 +50,7 @@ def _lookup_page(request, brand, *, error: str = "", values: dict | None = None,
 
 def _lookup(request, brand, number: str):
     email = request.POST.get("email", "")
+    limit_by_ip(request, "guest_lookup_ip")
     try:
         order = services.find_order_for_guest(brand, order_number=number, email=email)
     except DomainError as error:
