@@ -20,6 +20,8 @@ HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "assistant_questions.toml"
 # Written before the tuning of 2026-11-22, all held out: a check that the original split was not tuned on.
 FRESH_QUESTIONS = HERE / "assistant_questions_fresh.toml"
+# Extra tuning questions written after the fresh set.
+DEV_QUESTIONS = HERE / "assistant_questions_dev.toml"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Row:
     question: str
     expected: frozenset[str]  # empty = the FAQ has no answer
     held_out: bool
-    fresh: bool = False  # from FRESH_QUESTIONS (always held out)
+    source: str = "original"  # "original", "fresh" (all held out) or "dev" (all tuning)
 
 
 def load_rows(path: Path = QUESTIONS) -> list[Row]:
@@ -42,11 +44,16 @@ def load_rows(path: Path = QUESTIONS) -> list[Row]:
     return rows
 
 
-def load_fresh_rows(path: Path = FRESH_QUESTIONS) -> list[Row]:
-    """The fresh set, every row held out."""
+def load_extra_rows(source: str) -> list[Row]:
+    """The fresh set (every row held out) or the dev set (every row for tuning)."""
+    path = {"fresh": FRESH_QUESTIONS, "dev": DEV_QUESTIONS}[source]
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Row(brand, question, frozenset(filter(None, expected.split("|"))), True, True)
+    return [Row(brand, question, frozenset(filter(None, expected.split("|"))), source == "fresh", source)
             for brand, block in data["brands"].items() for question, expected in block["questions"]]
+
+
+def load_all_rows() -> list[Row]:
+    return load_rows() + load_extra_rows("dev") + load_extra_rows("fresh")
 
 
 def build_indexes(brands: set[str]):
@@ -120,28 +127,32 @@ def figures(outcomes: list[Outcome]) -> dict:
 
 
 def report(title: str, values: dict) -> str:
-    return (f"{title:10}n={values['questions']:3} ({values['no_answer']} without answer)  "
+    return (f"{title:11}n={values['questions']:3} ({values['no_answer']} without answer)  "
             f"top-1 {values['top1']:.1%}  top-3 {values['top3']:.1%}  "
             f"no-answer precision {values['no_answer_precision']:.1%} recall {values['no_answer_recall']:.1%}  "
             f"p50 {values['p50_ms']:.2f} ms  p99 {values['p99_ms']:.2f} ms")
 
 
 def splits(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
-    original = [o for o in outcomes if not o.row.fresh]
+    """The original set and its two splits, then the dev and fresh sets, the union of tuning rows, and all."""
+    original = [o for o in outcomes if o.row.source == "original"]
     return {
         "all": original,
         "tuning": [o for o in original if not o.row.held_out],
         "held-out": [o for o in original if o.row.held_out],
-        "fresh": [o for o in outcomes if o.row.fresh],
-        "all+fresh": outcomes,
+        "dev": [o for o in outcomes if o.row.source == "dev"],
+        "fresh": [o for o in outcomes if o.row.source == "fresh"],
+        "tune+dev": [o for o in outcomes if not o.row.held_out],
+        "everything": outcomes,
     }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true", help="list the questions answered wrongly")
-    parser.add_argument("--split", choices=["tuning", "held-out", "fresh", "all", "all+fresh"], default="tuning",
-                        help="which split --failures lists (default: tuning)")
+    parser.add_argument("--split", choices=["tuning", "dev", "tune+dev", "held-out", "fresh", "all", "everything"],
+                        default="tune+dev",
+                        help="which split --failures lists (default: tune+dev)")
     parser.add_argument("--show-held-out", action="store_true",
                         help="allow --failures on a split with held-out rows (only once tuning is over)")
     args = parser.parse_args(argv)
@@ -150,7 +161,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    rows = load_rows() + load_fresh_rows()
+    rows = load_all_rows()
     indexes, build_seconds = build_indexes({row.brand for row in rows})
     evaluate(rows[:20], indexes)  # warm caches (stemmer, imports) as a long-running process would be
     outcomes = evaluate(rows, indexes)
@@ -159,7 +170,7 @@ def main(argv=None) -> int:
     for title, part in chosen.items():
         print(report(title, figures(part)))
     if args.failures:
-        if args.split != "tuning" and not args.show_held_out:
+        if args.split not in ("tuning", "dev", "tune+dev") and not args.show_held_out:
             parser.error("held-out rows are not for tuning: add --show-held-out once tuning is over")
         for outcome in chosen[args.split]:
             good = outcome.top1 if outcome.row.expected else not outcome.answered

@@ -69,7 +69,17 @@ _VOWELS = set("aeiouy")
 def stem(word: str) -> str:
     """A light suffix stripper for English and French together: one function for both languages so that a
     phrasing in either language and a question in either language reduce alike ("refunded" → "refund",
-    "remboursement"/"rembourser"/"remboursé" → "rembours")."""
+    "remboursement"/"rembourser"/"remboursé" → "rembours"). Stripping runs until nothing changes, so that a
+    word and its inflections meet ("ordered" → "order" → "ord", like "order"; "referring" like "refer")."""
+    for _ in range(3):
+        stripped = _strip(word)
+        if stripped == word:
+            break
+        word = stripped
+    return word
+
+
+def _strip(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement in _PLURALS:
