@@ -132,7 +132,10 @@ class AssistantLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["brand", "-at"], name="assistant_log_by_brand")]
+        indexes = [
+            models.Index(fields=["brand", "-at"], name="assistant_log_by_brand"),
+            models.Index(fields=["at"], name="assistant_log_by_time"),  # the retention sweep
+        ]
 
     def __str__(self) -> str:
         return self.question[:80]
