@@ -26,7 +26,8 @@ MARGIN_SHARE = 0.15  # how much a close runner-up lowers the confidence
 ALSO_SHOWN_FROM = 0.15  # further answers below this confidence are noise, not alternatives
 MIN_TYPO_LENGTH = 4
 ANSWER_COVERAGE = 0.8  # a question word found only in the answer covers a little less than in a question view
-POOLED_SHARE = 0.5  # coverage blends the best single view with what all the entry's views cover together
+POOLED_SHARE = 0.5
+WEAK_ONLY_SHARE = 0.3  # an entry that matched only low-signal words ("do you sell bags" → a wash bag)
 # A word no passage knows ("perfume") weighs this share of the rarest word's IDF in the confidence.
 UNKNOWN_WORD_SHARE = 0.5
 TYPO_WEIGHT = 0.6  # a word matched only after correcting a typo is weaker evidence ("homme" is not "home")
@@ -144,7 +145,10 @@ class Index:
         view_matched: dict[int, float] = defaultdict(float)
         total_weight = 0.0
         entry_groups: dict[int, dict[int, float]] = defaultdict(dict)  # entry -> {group: matched weight}
+        weak_groups: set[int] = set()  # groups made only of low-signal words ("bag", "find")
         for number, group in enumerate(dict.fromkeys(groups)):  # a repeated word counts once
+            if all(term in self._low_signal for term in group):
+                weak_groups.add(number)
             known = [self._weight(term) * (TYPO_WEIGHT if term in corrected else 1.0)
                      for term in group if term in self._idf]
             if known:
@@ -183,6 +187,8 @@ class Index:
             pooled = sum(entry_groups[entry].values())
             covered = (1 - POOLED_SHARE) * best_view + POOLED_SHARE * pooled
             coverage = min(1.0, covered / total_weight) if total_weight else 0.0
+            if entry_groups[entry].keys() <= weak_groups:
+                coverage *= WEAK_ONLY_SHARE  # only words such as "bag" matched: not an answer
             scored.append((score * coverage ** COVERAGE_EXPONENT, score, coverage, entry))
         ranked = sorted(scored, key=lambda item: (-item[0], item[3]))[:k]
         if not ranked:

@@ -145,4 +145,7 @@ LOW_SIGNAL = (
     "robe", "shoes", "chaussures", "bag", "sac", "ring", "bague", "necklace", "collier", "bracelet", "earrings",
     "boucles", "wallet", "portefeuille", "jewel", "jewels", "jewellery", "jewelry", "bijou", "bijoux", "hoops",
     "today", "yesterday", "morning", "week", "aujourd'hui", "hier", "matin", "semaine", "friend's", "mine",
+    # text.WEAK_VERBS
+    "find", "trouver", "need", "know", "get", "got", "sell", "sells", "selling", "vendez", "vendre", "vend",
+    "combien",
 )
