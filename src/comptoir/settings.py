@@ -162,6 +162,10 @@ BRAND_CACHE_SECONDS = float(os.environ.get("COMPTOIR_BRAND_CACHE_SECONDS", "5"))
 # How long a process reuses a rendered products page (catalog.api.products); its stock is always read fresh.
 CATALOG_CACHE_SECONDS = float(os.environ.get("COMPTOIR_CATALOG_CACHE_SECONDS", "5"))
 
+# How long the assistant's audit trail (care.AssistantLog: questions shoppers typed) is kept; the worker deletes
+# older rows (care.services.purge_assistant_logs). 0 keeps them forever.
+ASSISTANT_LOG_RETENTION_DAYS = int(os.environ.get("COMPTOIR_ASSISTANT_LOG_RETENTION_DAYS", "180"))
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -24,6 +24,8 @@ def test_stemmer_reduces_both_languages_alike():
     assert stem("refunded") == stem("refunds") == stem("refund")
     assert stem("remboursement") == stem("rembourser") == stem("remboursé".replace("é", "e"))
     assert stem("cancelled") == stem("cancel")
+    assert stem("ordered") == stem("order") == stem("orders")
+    assert stem("referring") == stem("refer") == stem("referred")
 
 
 def test_concepts_join_words_and_phrases_across_languages():
@@ -58,3 +60,14 @@ def test_a_question_the_passages_do_not_answer_is_not_answered():
 def test_confidence_is_between_0_and_1_and_answered_above_the_threshold():
     result = INDEX.search("how long does a refund take")
     assert result.answered and 0.3 <= result.hits[0].confidence <= 1
+
+
+def test_a_match_on_low_signal_words_only_is_not_an_answer():
+    index = Index([Passage("wash-bag", {"en": "Why use a mesh wash bag?"}, {"en": "It catches microfibres."})])
+    assert not index.search("do you sell bags").answered
+    assert index.search("why wash in a mesh bag").answered
+
+
+def test_a_known_word_is_never_typo_corrected_into_another():
+    index = Index([Passage("shops", {"en": "Where are your shops?"}, {"en": "In Paris."})])
+    assert not index.search("do you sell shoes").answered

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from comptoir.brands.models import Brand
 from comptoir.brands.policy import BrandPolicy, CatalogFile, DemoFile, FaqFile
+from comptoir.care.help_center import record_help_content_change
 from comptoir.care.models import FaqEntry
 from comptoir.care.notices import NoticesFile, load_notices
 from comptoir.catalog.models import Category, Product, Variant
@@ -91,6 +92,7 @@ def load_preset(folder: Path, *, now: datetime) -> Brand:
 
 
 def _load_faq(brand: Brand, faq: FaqFile) -> None:
+    record_help_content_change(brand)  # the assistant's cached index must not outlive this content
     FaqEntry.objects.filter(brand=brand).exclude(key__in=[entry.id for entry in faq.entries]).delete()
     for position, entry in enumerate(faq.entries):
         FaqEntry.objects.update_or_create(

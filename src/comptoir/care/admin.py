@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInline, works_for_a_brand
 from comptoir.care.cases import reply_to_case
+from comptoir.care.help_center import record_help_content_change
 from comptoir.care.models import AssistantLog, Case, CaseMessage, FaqEntry, ServiceNotice
 from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
@@ -101,8 +102,19 @@ class ServiceNoticeAdmin(BrandScopedAdmin):
         return works_for_a_brand(request) or super().has_add_permission(request)
 
     def save_model(self, request, obj, form, change):
-        obj.updated_at = request.now  # the assistant's index is rebuilt from this
+        obj.updated_at = request.now
         super().save_model(request, obj, form, change)
+        record_help_content_change(obj.brand)  # the assistant's index is rebuilt
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        record_help_content_change(obj.brand)
+
+    def delete_queryset(self, request, queryset):
+        brands = {notice.brand for notice in queryset.select_related("brand")}
+        super().delete_queryset(request, queryset)
+        for brand in brands:
+            record_help_content_change(brand)
 
 
 @admin.register(AssistantLog)

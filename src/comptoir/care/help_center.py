@@ -3,10 +3,12 @@ index, built once per brand and FAQ version in each process (ALL-CARE-04)."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 
 from comptoir.brands.models import Brand
-from comptoir.care.models import FaqEntry, ServiceNotice
+from comptoir.care.models import FaqEntry, HelpContentVersion, ServiceNotice
 from comptoir.care.retrieval import Index, Passage
 from comptoir.core.errors import NotFound
 
@@ -43,22 +45,35 @@ def faq_entry(brand: Brand, key: str) -> FaqEntry:
 
 @dataclass(frozen=True, slots=True)
 class NoticeState:
-    """What the index needs to know of the brand's notices: which exist (to rebuild) and which are live."""
+    """What the index needs to know of the brand's help content: its version (to rebuild) and which notices
+    are live."""
 
     signature: tuple
     live_keys: frozenset[str]
 
 
+def record_help_content_change(brand: Brand) -> None:
+    """Give the brand's help content a new version token; call in the transaction that writes FAQ entries or
+    notices, so that a rollback restores the token with the content (ALL-CARE-04)."""
+    HelpContentVersion.objects.update_or_create(brand=brand, defaults={"token": uuid.uuid4()})
+
+
 def notice_state(brand: Brand, now) -> NoticeState:
+    """The brand's content version: its FAQ token, and its notices with their content, so that a notice written
+    without a new token (a shell, a rolled-back test reusing a primary key) still rebuilds the index."""
+    token = HelpContentVersion.objects.filter(brand=brand).values_list("token", flat=True).first()
     rows = list(ServiceNotice.objects.filter(brand=brand).order_by("pk")
-                .values_list("pk", "key", "updated_at", "starts_at", "ends_at"))
-    live = frozenset(key for _, key, _, starts, ends in rows if starts <= now and (ends is None or now < ends))
-    return NoticeState(tuple((pk, updated) for pk, _, updated, _, _ in rows), live)
+                .values_list("pk", "key", "title", "body", "phrasings", "starts_at", "ends_at"))
+    live = frozenset(row[1] for row in rows if row[5] <= now and (row[6] is None or now < row[6]))
+    notices = tuple((pk, key, json.dumps([title, body, phrasings], sort_keys=True))
+                    for pk, key, title, body, phrasings, _, _ in rows)
+    return NoticeState((token, notices), live)
 
 
 def brand_index(brand: Brand, notices: NoticeState) -> Index:
-    """The brand's index (FAQ entries and notices), rebuilt when the brand row (its preset) or a notice changes."""
-    version = (brand.updated_at, notices.signature)
+    """The brand's index (FAQ entries and notices), rebuilt when the brand row (its preset) or its help content
+    changes; the slug is part of the key because a rolled-back brand's primary key may be reused."""
+    version = (brand.slug, brand.updated_at, notices.signature)
     cached = _INDEXES.get(brand.pk)
     if cached is not None and cached[0] == version:
         return cached[1]

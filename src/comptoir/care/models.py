@@ -104,6 +104,18 @@ class ServiceNotice(models.Model):
         return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
 
 
+class HelpContentVersion(models.Model):
+    """A random token replaced whenever a brand's FAQ entries or service notices are written; the assistant's
+    index is cached per token (ALL-CARE-04). Random, not a counter: a rollback brings the token back together
+    with the content it stands for, while a counter bumped again after a rollback repeats with other content."""
+
+    brand = models.OneToOneField("brands.Brand", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    token = models.UUIDField()
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class AssistantLog(models.Model):
     """The assistant's audit trail: every question, the intent it acted on and what it answered."""
 
@@ -120,7 +132,10 @@ class AssistantLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["brand", "-at"], name="assistant_log_by_brand")]
+        indexes = [
+            models.Index(fields=["brand", "-at"], name="assistant_log_by_brand"),
+            models.Index(fields=["at"], name="assistant_log_by_time"),  # the retention sweep
+        ]
 
     def __str__(self) -> str:
         return self.question[:80]

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 
 from comptoir.brands.models import Brand
 from comptoir.brands.policy_base import Schema, Text
+from comptoir.care.help_center import record_help_content_change
 from comptoir.care.models import ServiceNotice
 
 
@@ -30,6 +31,7 @@ class NoticesFile(Schema):
 
 def load_notices(brand: Brand, entries: list[NoticeEntry], *, now: datetime) -> None:
     """Create or update the preset's notices; notices staff added in the back office are kept."""
+    record_help_content_change(brand)
     for entry in entries:
         ServiceNotice.objects.update_or_create(
             brand=brand, key=entry.id,

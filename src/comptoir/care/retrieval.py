@@ -25,11 +25,15 @@ COVERAGE_EXPONENT = 2  # rank by BM25 × coverage^e: a passage explaining all of
 MARGIN_SHARE = 0.15  # how much a close runner-up lowers the confidence
 ALSO_SHOWN_FROM = 0.15  # further answers below this confidence are noise, not alternatives
 MIN_TYPO_LENGTH = 4
+ANSWER_COVERAGE = 0.8  # a question word found only in the answer covers a little less than in a question view
+POOLED_SHARE = 0.5
+WEAK_ONLY_SHARE = 0.3  # an entry that matched only low-signal words ("do you sell bags" → a wash bag)
 # A word no passage knows ("perfume") weighs this share of the rarest word's IDF in the confidence.
 UNKNOWN_WORD_SHARE = 0.5
 TYPO_WEIGHT = 0.6  # a word matched only after correcting a typo is weaker evidence ("homme" is not "home")
 LOW_SIGNAL_WEIGHT = 0.3
-_LOW_SIGNAL_STEMS = frozenset(stem(word) for text in LOW_SIGNAL for word in words(text))
+_LOW_SIGNAL_WORDS = frozenset(word for text in LOW_SIGNAL for word in words(text))
+_LOW_SIGNAL_STEMS = frozenset(stem(word) for word in _LOW_SIGNAL_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,7 @@ class Index:
         self._idf = {term: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5))
                      for term, found in entries_with.items()}
         self._unknown_idf = math.log(1 + (total + 0.5) / 0.5)
-        for word in lexicon_words():
+        for word in lexicon_words() | _LOW_SIGNAL_WORDS:  # known words, never "corrected" ("shoes" is not "shops")
             self._vocabulary.setdefault(word, stem(word))
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for word in self._vocabulary:
@@ -140,7 +144,11 @@ class Index:
         view_scores: dict[int, float] = defaultdict(float)
         view_matched: dict[int, float] = defaultdict(float)
         total_weight = 0.0
-        for group in dict.fromkeys(groups):  # a repeated word counts once
+        entry_groups: dict[int, dict[int, float]] = defaultdict(dict)  # entry -> {group: matched weight}
+        weak_groups: set[int] = set()  # groups made only of low-signal words ("bag", "find")
+        for number, group in enumerate(dict.fromkeys(groups)):  # a repeated word counts once
+            if all(term in self._low_signal for term in group):
+                weak_groups.add(number)
             known = [self._weight(term) * (TYPO_WEIGHT if term in corrected else 1.0)
                      for term in group if term in self._idf]
             if known:
@@ -162,6 +170,10 @@ class Index:
             for view, (contribution, matched) in best.items():
                 view_scores[view] += contribution
                 view_matched[view] += matched
+                share = matched if self._view_field[view] == "q" else ANSWER_COVERAGE * matched
+                found = entry_groups[self._view_entry[view]]
+                if share > found.get(number, 0.0):
+                    found[number] = share
         entries: dict[int, list[float]] = {}  # entry -> [best q, best a, matched weight q, matched weight a]
         for view, score in view_scores.items():
             slot = entries.setdefault(self._view_entry[view], [0.0, 0.0, 0.0, 0.0])
@@ -171,7 +183,12 @@ class Index:
         scored = []
         for entry, (q, a, matched_q, matched_a) in entries.items():
             score = QUESTION_WEIGHT * q + ANSWER_WEIGHT * a
-            coverage = min(1.0, max(matched_q, 0.8 * matched_a) / total_weight) if total_weight else 0.0
+            best_view = max(matched_q, ANSWER_COVERAGE * matched_a)
+            pooled = sum(entry_groups[entry].values())
+            covered = (1 - POOLED_SHARE) * best_view + POOLED_SHARE * pooled
+            coverage = min(1.0, covered / total_weight) if total_weight else 0.0
+            if entry_groups[entry].keys() <= weak_groups:
+                coverage *= WEAK_ONLY_SHARE  # only words such as "bag" matched: not an answer
             scored.append((score * coverage ** COVERAGE_EXPONENT, score, coverage, entry))
         ranked = sorted(scored, key=lambda item: (-item[0], item[3]))[:k]
         if not ranked:

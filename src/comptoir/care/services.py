@@ -4,7 +4,9 @@ by staff (ALL-CARE-02, ALL-CARE-04, AL-CARE-03, ALL-SHP-10). Every face (API, pa
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 from comptoir.brands.models import Brand
 from comptoir.care import intents
@@ -17,6 +19,7 @@ from comptoir.care.retrieval import NO_ANSWER_BELOW, passage_text
 
 MAX_QUESTION_LENGTH = 500
 ANSWERS_SHOWN = 3
+PURGE_BATCH = 1000  # rows per DELETE: short transactions, no long lock on the log while the shop runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +138,21 @@ def care_hours(brand: Brand, now: datetime):
 def _handover(brand: Brand, reason: str, now: datetime) -> Handover:
     status = care_hours(brand, now)
     return Handover(reason, care_contact(brand), status.open_now, status.next_opening)
+
+
+def purge_assistant_logs(now: datetime) -> int:
+    """Worker sweep: delete assistant log rows older than ASSISTANT_LOG_RETENTION_DAYS, in batches (personal
+    data is kept no longer than needed: docs/personal-data.md). Returns how many rows went."""
+    days = settings.ASSISTANT_LOG_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    deleted = 0
+    while True:
+        batch = list(AssistantLog.objects.filter(at__lt=cutoff).order_by("at").values_list("pk", flat=True)
+                     [:PURGE_BATCH])
+        if not batch:
+            return deleted
+        deleted += AssistantLog.objects.filter(pk__in=batch).delete()[0]
+        if len(batch) < PURGE_BATCH:
+            return deleted

@@ -37,7 +37,10 @@ veux voulez souhaite souhaiterais aimerais il-y-a y-a chez marche fonctionne fai
 vendez vendre vend
 """.split())
 
-STOPWORDS = STOPWORDS_EN | STOPWORDS_FR
+# Verbs that say little alone but tell apart close passages ("where do I *find* my tracking link", "do I *need*
+# an account", "what do I *get*"): not stopwords, they count as low-signal words (vocabulary.LOW_SIGNAL).
+WEAK_VERBS = frozenset("find trouver need know get got sell sells selling vendez vendre vend combien".split())
+STOPWORDS = (STOPWORDS_EN | STOPWORDS_FR) - WEAK_VERBS
 # Words that mark a language even when short (used only to guess the question's language).
 _FRENCH_MARKERS = STOPWORDS_FR - STOPWORDS_EN - {"a", "on", "me", "as", "ont", "son", "est"}
 _ENGLISH_MARKERS = STOPWORDS_EN - STOPWORDS_FR - {"a", "on", "me", "as", "son", "est"}
@@ -69,7 +72,17 @@ _VOWELS = set("aeiouy")
 def stem(word: str) -> str:
     """A light suffix stripper for English and French together: one function for both languages so that a
     phrasing in either language and a question in either language reduce alike ("refunded" → "refund",
-    "remboursement"/"rembourser"/"remboursé" → "rembours")."""
+    "remboursement"/"rembourser"/"remboursé" → "rembours"). Stripping runs until nothing changes, so that a
+    word and its inflections meet ("ordered" → "order" → "ord", like "order"; "referring" like "refer")."""
+    for _ in range(3):
+        stripped = _strip(word)
+        if stripped == word:
+            break
+        word = stripped
+    return word
+
+
+def _strip(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement in _PLURALS:

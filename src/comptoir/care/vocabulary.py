@@ -50,7 +50,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "transfer": ("bank transfer", "virement", "wire", "wire transfer", "rib", "iban"),
     "refused": ("refused", "declined", "rejected", "refusé", "refusée", "rejeté", "rejetée", "failed",
                 "doesn't work", "not working", "ne marche pas", "ne fonctionne pas", "won't go through",
-                "bloqué", "blocked", "error", "erreur"),
+                "bloqué", "blocked", "error", "erreur", "marche pas", "fonctionne pas", "isnt working",
+                "doesnt work", "not accepted", "pas accepté", "pas acceptée", "invalid", "invalide", "not valid",
+                "pas valide", "won't work", "wont work"),
     "account": ("account", "compte", "profile", "profil", "sign up", "signup", "register", "inscription",
                 "inscrire", "espace client", "customer area"),
     "password": ("password", "mot de passe", "mdp", "login", "log in", "sign in", "connexion", "connecter",
@@ -143,4 +145,7 @@ LOW_SIGNAL = (
     "robe", "shoes", "chaussures", "bag", "sac", "ring", "bague", "necklace", "collier", "bracelet", "earrings",
     "boucles", "wallet", "portefeuille", "jewel", "jewels", "jewellery", "jewelry", "bijou", "bijoux", "hoops",
     "today", "yesterday", "morning", "week", "aujourd'hui", "hier", "matin", "semaine", "friend's", "mine",
+    # text.WEAK_VERBS
+    "find", "trouver", "need", "know", "get", "got", "sell", "sells", "selling", "vendez", "vendre", "vend",
+    "combien",
 )

@@ -3,6 +3,7 @@
 Each is idempotent: running it twice at the same `now` does nothing more the second time.
 """
 
+from comptoir.care.services import purge_assistant_logs
 from comptoir.consent.stock_alerts import send_back_in_stock_alerts
 from comptoir.core.rate_limit import purge_rate_limit_buckets
 from comptoir.giftcards.services import expire_cards
@@ -27,4 +28,5 @@ SWEEP_TASKS = [
     reward_referrals,  # AL-RAF-01: the member's voucher once the friend's order is finalised
     deliver_gateway_webhooks,  # the sandbox PSP posting its events
     purge_rate_limit_buckets,  # rate-limit windows long over
+    purge_assistant_logs,  # the assistant's audit trail past ASSISTANT_LOG_RETENTION_DAYS
 ]
