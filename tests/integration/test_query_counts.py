@@ -104,7 +104,7 @@ def _seed(seed: int, orders: int, customers: int = 1):
     from comptoir.seeding.orders import seed_orders
 
     seed_orders(Brand.objects.get(slug=ALME), orders=orders, customers=customers, seed=seed, now=MONDAY_10AM,
-                days=3, batch_size=50)
+                days=5, batch_size=50)
 
 
 def _seeded_token(api, seed: int) -> str:

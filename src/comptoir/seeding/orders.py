@@ -62,8 +62,10 @@ def check_not_seeded(brand: Brand, seed: int) -> None:
 
 def seed_orders(brand: Brand, *, orders: int, customers: int, seed: int, now: datetime, days: int = 730,
                 batch_size: int = 5000, progress=None) -> SeedReport:
-    """Write `orders` delivered orders of 1–3 lines spread over the last `days` days before `now`, for
+    """Write `orders` delivered orders of 1–3 lines placed over the last `days` days before `now`, for
     `customers` new customers (plus guests). `progress.advance(n)` is called after each committed batch."""
+    if days < 4:
+        raise SeedRefused("--days must be at least 4: a seeded order is delivered 3 days after it is placed")
     check_not_seeded(brand, seed)
     catalog = _catalog(brand)
     if not catalog:
@@ -78,7 +80,7 @@ def seed_orders(brand: Brand, *, orders: int, customers: int, seed: int, now: da
     totals = dict(lines=0, events=0, payments=0, entries=0)
     context = _Context(brand=brand, policy=policy, method=method.code, shipping_minor=shipping_minor,
                        catalog=catalog, customers=customer_ids, seed=seed, rng=rng, writer=writer,
-                       first=now - timedelta(days=days), step=timedelta(days=days) / max(orders, 1),
+                       first=now - timedelta(days=days), step=(timedelta(days=days) - SETTLED) / max(orders, 1),
                        address=json.dumps(ADDRESS))
     for start in range(0, orders, batch_size):
         counts = _seed_batch(context, start, min(start + batch_size, orders))
@@ -160,6 +162,10 @@ LIFE = [("placed", "", "awaiting_payment", timedelta(0)),
         ("confirm", "awaiting_payment", "confirmed", timedelta(seconds=2)),
         ("ship", "confirmed", "shipped", timedelta(days=1)),
         ("deliver", "shipped", "delivered", timedelta(days=3))]
+
+
+# The last order is placed this long before `now`, so that every event of every order is in the past.
+SETTLED = LIFE[-1][3] + timedelta(hours=1)
 
 
 def _seed_batch(c: _Context, start: int, end: int) -> dict:
