@@ -1,4 +1,5 @@
-"""The `comptoir` command line: demo, serve, worker, brands, payments, migrate (and Django's own commands).
+"""The `comptoir` command line: demo, serve, worker, brands, payments, seed-orders, migrate (and Django's own
+commands).
 
 The CLI is an edge: it reads the wall clock, or `--now` when the test clock is enabled.
 """
@@ -130,6 +131,36 @@ def worker(args) -> int:
     return 0
 
 
+def seed_orders(args) -> int:
+    """Seed a large order history for load tests, with a progress bar on stderr (issue #8)."""
+    from comptoir.brands.models import Brand
+    from comptoir.seeding.orders import SEED_PASSWORD, SeedRefused, seed_orders as seed
+    from comptoir.seeding.progress import ProgressBar
+
+    if args.orders < 0 or args.customers < 0 or args.batch < 1:
+        sys.exit("--orders and --customers must be ≥ 0, --batch ≥ 1")
+    brand = Brand.objects.filter(slug=args.brand).first()
+    if brand is None:
+        print(f"error: no brand {args.brand!r} (comptoir brands load first)", file=sys.stderr)
+        return 2
+    progress = ProgressBar(args.orders, "orders")
+    try:
+        report = seed(brand, orders=args.orders, customers=args.customers, seed=args.seed, now=_now(args.now),
+                      days=args.days, batch_size=args.batch, progress=progress)
+    except SeedRefused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    progress.finish()
+    rows = report.orders + report.lines + report.events + report.payments + report.entries + report.customers
+    print(f"seeded {brand.slug} (--seed {args.seed}): {report.orders:,} orders, {report.lines:,} lines, "
+          f"{report.events:,} events, {report.payments:,} payments, {report.entries:,} ledger entries, "
+          f"{report.customers:,} customers in {report.seconds:.1f} s "
+          f"({report.orders / max(report.seconds, 1e-9):,.0f} orders/s, {rows / max(report.seconds, 1e-9):,.0f} rows/s)")
+    print(f"customers sign in as seed{args.seed}-<0..{max(args.customers - 1, 0)}>@example.com "
+          f"with the password {SEED_PASSWORD!r}")
+    return 0
+
+
 def payments_import_transfers(args) -> int:
     """Record the transfers of a bank statement CSV (AA-PAY-03); prints the report."""
     from comptoir.brands.services import get_brand
@@ -217,6 +248,21 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=brands_load)
     p = brands.add_parser("list", help="list the brands")
     p.set_defaults(handler=brands_list)
+
+    p = commands.add_parser(
+        "seed-orders", help="seed a large history of delivered orders (load tests)",
+        description="Writes delivered orders with their lines, events, card payments and ledger entries, and "
+                    "the customers who placed them, in batches of one transaction each (COPY on PostgreSQL). "
+                    "Stock is not touched. Running twice with one --seed is refused; another --seed appends.",
+    )
+    p.add_argument("--brand", required=True, help="brand slug")
+    p.add_argument("--orders", type=int, default=1000, help="orders to write")
+    p.add_argument("--customers", type=int, default=100, help="customers to create (a fifth of orders are guests)")
+    p.add_argument("--seed", type=int, default=1, help="random seed; also marks the data set")
+    p.add_argument("--days", type=int, default=730, help="orders are spread over this many days before now")
+    p.add_argument("--batch", type=int, default=5000, help="orders per transaction")
+    p.add_argument("--now", help="ISO 8601 instant (test clock only)")
+    p.set_defaults(handler=seed_orders)
 
     payments = commands.add_parser("payments", help="payments back office").add_subparsers(dest="action",
                                                                                         required=True)

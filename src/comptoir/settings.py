@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.core.clock.RequestClockMiddleware",
     "comptoir.api.MethodNotAllowedAsJson",
+    # Last, so its process_exception runs first: a page whose database is down answers 503, not 500.
+    "comptoir.core.outage.DatabaseOutageMiddleware",
 ]
 # Benchmarks read the SQL statements each request ran from a response header (off by default).
 QUERY_COUNT_HEADER = os.environ.get("COMPTOIR_QUERY_COUNT_HEADER") == "1"

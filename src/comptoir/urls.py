@@ -8,6 +8,9 @@ from comptoir.web.views import home
 admin.site.site_header = "Comptoir back office"
 admin.site.site_title = "Comptoir"
 
+# A database outage raised outside a view (session save, a middleware) answers 503, not 500.
+handler500 = "comptoir.core.outage.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),

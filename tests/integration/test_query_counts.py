@@ -92,3 +92,119 @@ def test_browsing_products_costs_the_same_for_2_and_20_per_page(api):
     print(f"\nproducts: limit 2 = {small} statements, limit 20 ({large_shown} products) = {large}")
     assert (small_shown, large_shown) == (2, 12)
     assert large == small
+
+
+# ---------------------------------------------------------------------------------------------
+# Whatever the data size: the same request costs the same statements with 3 or 30 orders or products
+# in the database (issue #8). Orders are seeded in bulk (comptoir.seeding), products written directly.
+
+
+def _seed(seed: int, orders: int, customers: int = 1):
+    from comptoir.brands.models import Brand
+    from comptoir.seeding.orders import seed_orders
+
+    seed_orders(Brand.objects.get(slug=ALME), orders=orders, customers=customers, seed=seed, now=MONDAY_10AM,
+                days=5, batch_size=50)
+
+
+def _seeded_token(api, seed: int) -> str:
+    from comptoir.seeding.orders import SEED_PASSWORD
+
+    signed_in = api.post(f"/brands/{ALME}/sessions", {"email": f"seed{seed}-0@example.com",
+                                                      "password": SEED_PASSWORD}, now=MONDAY_10AM)
+    assert signed_in.status == 201, signed_in
+    return signed_in["token"]
+
+
+def _api_statements(api, path: str, token: str | None = None, query: dict | None = None) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        reply = api.get(path, token=token, query=query, now=MONDAY_10AM)
+    assert reply.status == 200, reply
+    return len(_statements(captured)), reply
+
+
+def test_my_orders_and_an_order_detail_cost_the_same_with_3_and_30_orders(api):
+    _seed(31, orders=4)
+    _seed(32, orders=40)
+    few_token, many_token = _seeded_token(api, 31), _seeded_token(api, 32)
+
+    few, few_list = _api_statements(api, f"/brands/{ALME}/orders", few_token)
+    many, many_list = _api_statements(api, f"/brands/{ALME}/orders", many_token)
+    few_detail, _ = _api_statements(api, f"/brands/{ALME}/orders/{few_list['results'][0]['number']}", few_token)
+    many_detail, _ = _api_statements(api, f"/brands/{ALME}/orders/{many_list['results'][-1]['number']}", many_token)
+    print(f"\nmy orders: {few_list['count']} orders = {few} statements, {many_list['count']} = {many}; "
+          f"order detail: {few_detail} and {many_detail}")
+    assert few_list["count"] <= 4 < 20 <= many_list["count"]
+    assert many == few
+    assert many_detail == few_detail
+
+
+def _add_products(count: int, variants: int = 3) -> list[str]:
+    from comptoir.catalog.models import Category, Product, Variant
+
+    category = Category.objects.filter(brand__slug=ALME).first()
+    start = Product.objects.filter(brand=category.brand).count()
+    for index in range(start, start + count):
+        product = Product.objects.create(
+            brand=category.brand, category=category, slug=f"load-{index}", name={"en": f"Load {index}", "fr": "Charge"},
+            description={"en": "", "fr": ""}, composition={"en": "", "fr": ""}, care={"en": "", "fr": ""},
+            origin={"en": "", "fr": ""}, price_minor=4500, position=100 + index)
+        Variant.objects.bulk_create([Variant(brand=category.brand, product=product, sku=f"LOAD-{index}-{size}",
+                                             size=str(size), colour="Black", stock=5, position=size)
+                                     for size in range(variants)])
+    return [f"load-{index}" for index in range(start, start + count)]
+
+
+def _page_statements(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, HTTP_X_COMPTOIR_NOW=MONDAY_10AM.isoformat())
+    assert response.status_code == 200, response
+    return len(_statements(captured))
+
+
+def test_the_catalog_costs_the_same_with_3_and_30_products_per_page(api, client):
+    """API listing and the shop's product list page, 3 then 30 products shown (with 30 more in the catalog)."""
+    _add_products(30)
+    three, three_reply = _api_statements(api, f"/brands/{ALME}/products", query={"limit": 3})
+    thirty, thirty_reply = _api_statements(api, f"/brands/{ALME}/products", query={"limit": 30})
+    page_before = _page_statements(client, f"/{ALME}/products/")
+    _add_products(30)
+    page_after = _page_statements(client, f"/{ALME}/products/")
+    print(f"\nproducts API: 3 = {three} statements, 30 = {thirty}; product list page: {page_before} and "
+          f"{page_after} with 30 more products")
+    assert (len(three_reply["results"]), len(thirty_reply["results"])) == (3, 30)
+    assert thirty == three
+    assert page_after == page_before
+
+
+def test_a_product_page_costs_the_same_with_3_and_30_variants_and_a_larger_catalog(db, client):
+    (few_variants,) = _add_products(1, variants=3)
+    (many_variants,) = _add_products(1, variants=30)
+    small = _page_statements(client, f"/{ALME}/products/{few_variants}/")
+    large = _page_statements(client, f"/{ALME}/products/{many_variants}/")
+    _add_products(30)
+    large_catalog = _page_statements(client, f"/{ALME}/products/{few_variants}/")
+    print(f"\nproduct page: 3 variants = {small} statements, 30 variants = {large}, "
+          f"30 more products = {large_catalog}")
+    assert large == small == large_catalog
+
+
+def test_declaring_a_return_costs_the_same_with_3_and_30_orders_in_the_database(api):
+    from return_journeys import delivered_order, paris
+
+    def declare_statements():
+        placed = delivered_order(api, ALME, [("AL-TEE-WHT-M", 1)], placed_at=paris(1), delivered_at=paris(2),
+                                 signed_in=False)
+        items = [{"line_id": line["id"], "quantity": 1, "reason": "does_not_suit"} for line in placed.lines]
+        with CaptureQueriesContext(connection) as captured:
+            reply = api.post(f"/brands/{ALME}/orders/{placed.number}/returns", {"items": items},
+                             query=placed.guest, now=paris(3))
+        assert reply.status == 201, reply
+        return len(_statements(captured))
+
+    _seed(33, orders=3)
+    with_three = declare_statements()
+    _seed(34, orders=30)
+    with_thirty = declare_statements()
+    print(f"\nreturn declaration: 3 orders seeded = {with_three} statements, 30 more = {with_thirty}")
+    assert with_thirty == with_three

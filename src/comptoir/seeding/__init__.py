@@ -1,0 +1,1 @@
+"""Large synthetic data sets for load tests (`comptoir seed-orders`). A plain package, not an app."""
