@@ -11,7 +11,7 @@ from pydantic import Field
 
 from comptoir.accounts.auth import optional_shopper, require_staff
 from comptoir.brands.services import get_brand
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, InvalidInput
 from comptoir.core.http import idempotency_key, request_language
 from comptoir.core.rate_limit import limit_by_ip
 from comptoir.orders import queries as order_queries
@@ -275,8 +275,10 @@ def inspect(request, slug: str, return_id: UUID, payload: InspectIn):
 @staff_router.post("/staff/brands/{slug}/returns/{return_id}/items/{item_id}/photos", response={201: ReturnOut},
                    summary="Attach inspection photos to an item (multipart field `photos`: JPEG, PNG or WebP, "
                            "8 MB each, 10 per item)")
-def add_photos(request, slug: str, return_id: UUID, item_id: int, photos: File[list[UploadedFile]]):
-    ret, actor = _staff_return(request, slug, return_id)
+def add_photos(request, slug: str, return_id: UUID, item_id: int, photos: File[list[UploadedFile]] = None):
+    ret, actor = _staff_return(request, slug, return_id)  # who asks is checked before what is sent
+    if not photos:
+        raise InvalidInput("invalid_input", fields="photos")
     checked = [inspection_photos.check_upload(upload) for upload in photos]
     inspection_photos.add_inspection_photos(ret, item_id=item_id, photos=checked, actor=actor, now=request.now)
     return Status(201, _render(request, ret, shopper=False))
