@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 

@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
 
 from comptoir.core.outage import server_error
+from comptoir.orders.models import Order
 
 ALME = "alme"
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,24 @@ def test_any_other_error_outside_a_view_stays_a_500():
     except RuntimeError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+def test_the_worker_survives_a_database_outage_and_works_again_next_round():
+    """A sweep failing with OperationalError is logged and retried next round; the loop does not stop."""
+    from datetime import datetime, timezone
+
+    from comptoir.worker.loop import run_round
+
+    calls, logged = [], []
+
+    def sweep(now):
+        calls.append(now)
+        return 1
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    with database_down():
+        assert run_round(tasks=[sweep, lambda now: list(Order.objects.all())], now=now, log=logged.append) == 1
+    assert any("database error" in line for line in logged)
+    logged.clear()
+    assert run_round(tasks=[sweep], now=now, log=logged.append) == 1
+    assert len(calls) == 2 and logged == []
