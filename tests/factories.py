@@ -6,6 +6,7 @@ import itertools
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.test import Client
 
 from comptoir.brands.models import Brand, StaffMembership
 
@@ -100,3 +101,12 @@ def staff_move(api, brand: str, team: str, number: str, move: str, *, now: datet
     if move == "ship" and body is None:
         body = {"tracking_number": "TRACK123456FR"}
     return api.post(f"/staff/brands/{brand}/orders/{number}/{move}", body, token=team, now=now)
+
+
+def staff_client(brand_slug: str, username: str) -> Client:
+    """A staff member working for one brand, signed in to the back office (no Django model permissions)."""
+    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
+    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -6,17 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 
 from comptoir.accounts.models import Customer
-from comptoir.brands.models import Brand, StaffMembership
+from comptoir.brands.models import Brand
 from comptoir.catalog.models import Product, Variant
 from comptoir.orders.models import Order
 from comptoir.payments.models import Payment
 from comptoir.shipping.models import Shipment
-from factories import order, shopper
+from factories import order, shopper, staff_client
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
@@ -24,14 +23,6 @@ WEDNESDAY_10AM = datetime(2026, 11, 25, 10, 0, tzinfo=PARIS_TZ)
 ORDERS = "/admin/orders/order/"
 OG = "officine-generale"
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    """A staff member working for one brand, signed in to the admin (no Django model permissions)."""
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def place_og_order(api, *, now=MONDAY_10AM) -> Order:

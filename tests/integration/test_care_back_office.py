@@ -7,24 +7,16 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import User
-from django.test import Client
 
-from comptoir.brands.models import Brand, StaffMembership
+from comptoir.brands.models import Brand
 from comptoir.care.cases import open_case
 from comptoir.care.models import Case
 from comptoir.cli import main
 from comptoir.notifications.models import OutboxMessage
+from factories import staff_client
 
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def opalook_case() -> Case:

@@ -7,26 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from comptoir.accounts.models import Customer
-from comptoir.brands.models import Brand, StaffMembership
 from comptoir.consent.models import ConsentEvent, DeletionRequest
+from factories import staff_client
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
 OG = "officine-generale"
 PAGES = ["consent/subscription", "consent/consentevent", "consent/stockalert", "consent/deletionrequest"]
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,27 +4,19 @@ a removal never goes below the available balance, and staff see only their brand
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from comptoir.accounts.services import register_customer
-from comptoir.brands.models import Brand, StaffMembership
+from comptoir.brands.models import Brand
 from comptoir.core.clock import wall_clock
 from comptoir.loyalty.models import LoveEntry, Membership
 from comptoir.loyalty.services import active_membership, adjust_loves
 from comptoir.loyalty.summary import loyalty_page
+from factories import staff_client
 
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/loyalty/loveentry/add/"
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def member(email: str = "member@example.com") -> Membership:

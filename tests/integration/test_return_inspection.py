@@ -1,13 +1,11 @@
 """Inspection against the database: accepted items back in stock exactly once, refused ones and refunds without
 return never; real photos uploaded (multipart), checked and read back only by who may see the return."""
 
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from comptoir.brands.models import Brand, StaffMembership
 from comptoir.returns.models import InspectionPhoto, ReturnEvent, ReturnItem
-from factories import OSLO, stock_of
+from factories import OSLO, staff_client, stock_of
 from return_journeys import (
     AL, OP, declare, delivered_order, image_bytes, inspect_all, paris, shopper_view, staff_return, upload_photos,
 )
@@ -15,14 +13,6 @@ from return_journeys import (
 TEE, JEAN = "AL-TEE-WHT-M", "AL-JEAN-BLU-38"
 RING = "OP-RING-AUR-GLD-54"
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    """A staff member of one brand signed in to the back office (no Django model permissions)."""
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def received_return(api, skus=((TEE, 2), (JEAN, 1))):
