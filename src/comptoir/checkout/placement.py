@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -209,7 +209,9 @@ def _new_order(brand, cart, customer, details, priced: Quote, *, email, language
         shipping_address=shipping_address, billing_address=billing_address, payment_method=main_method or "",
         placed_at=now, dispatch_due_on=promise.dispatch_on if promise else None,
         delivery_earliest_on=promise.delivery_earliest if promise else None,
-        delivery_latest_on=promise.delivery_latest if promise else None, payment_due_by=None,
+        delivery_latest_on=promise.delivery_latest if promise else None,
+        # Until the gateway's answer is recorded: a process stopped before that leaves a deadline behind.
+        payment_due_by=now + timedelta(minutes=policy.orders.payment_step_timeout_minutes) if main_method else None,
         checkout_key=key, access_token=secrets.token_urlsafe(24), cart=cart,
     )
 
@@ -238,7 +240,10 @@ def _take_payment(order: Order, tenders: list[Payment], payment: Payment, card: 
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)  # the brand is in hand: no join
         locked.brand = order.brand
-        methods.record_start(locked, payment, started, actor=_actor(customer), now=now, lines=lines)
+        if locked.status == states.AWAITING_PAYMENT:
+            methods.record_start(locked, payment, started, actor=_actor(customer), now=now, lines=lines)
+        else:  # the PSP's webhook told the outcome first (orders.gateway_events)
+            payment.refresh_from_db()
     if started.result.status == "refused":
         raise PaymentRefused(started.result.refusal_code or "payment_refused", rule="AL-PAY-06")
     return Placement(locked, [*tenders, payment], replayed=False, lines=lines)

@@ -161,7 +161,8 @@ def expire_payment_steps(now: datetime) -> int:
             reason = "transfer_not_received" if order.payment_method == "bank_transfer" else "payment_step_expired"
             move(order, "fail_payment", actor="system", now=now, data={"reason": reason})
             order.payment_due_by = None
-            for payment in Payment.objects.select_for_update().filter(order=order, status="requires_action"):
+            # A step abandoned, or a gateway answer a stopped process never recorded (orders.gateway_events).
+            for payment in Payment.objects.select_for_update().filter(order=order, status__in=("requires_action", "pending")):
                 expired_step = GatewayResult("refused", payment.psp_reference, 0, refusal_code="payment_step_expired")
                 payments.record_result(payment, expired_step, key=f"{payment.id}:step_expired", now=now)
             release_order_holds(order, reason=reason, now=now)

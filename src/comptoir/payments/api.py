@@ -1,4 +1,5 @@
-"""Webhooks from the payment service provider: verified by signature, processed once."""
+"""Webhooks from the payment service provider: verified by signature, processed once; an outcome the
+shop never recorded is settled from them (orders.gateway_events)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from ninja import Router, Schema
 
 from comptoir.core.errors import InvalidInput, PermissionDenied
+from comptoir.orders.gateway_events import OUTCOME_EVENTS, settle_from_gateway
 from comptoir.payments.models import GatewayWebhookReceipt
 from comptoir.psp_sandbox.webhooks import verify
 
@@ -40,4 +42,7 @@ def sandbox_webhook(request):
             )
     except IntegrityError:
         return {"received": True, "duplicate": True}
+    if event_type in OUTCOME_EVENTS:
+        settle_from_gateway(psp_reference=reference, order_number=str(event.get("data", {}).get("reference", "")),
+                            now=request.now)
     return {"received": True, "duplicate": False}

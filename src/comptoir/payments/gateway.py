@@ -100,6 +100,11 @@ class Gateway(Protocol):
         """Release an authorisation of which nothing was captured."""
         ...
 
+    def retrieve(self, *, psp_reference: str) -> GatewayResult | None:
+        """The payment's current state at the PSP (None for an unknown reference): what a webhook
+        tells is checked here before it is believed."""
+        ...
+
     def register_card(
         self, *, card: CardDetails, currency: str, idempotency_key: str, reference: str, now: datetime
     ) -> GatewayResult:

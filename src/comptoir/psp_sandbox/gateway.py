@@ -154,6 +154,16 @@ class SandboxGateway:
             OperationKind.VOID, idempotency_key, request, now, lambda: self._void(psp_reference, now)
         )
 
+    def retrieve(self, *, psp_reference) -> GatewayResult | None:
+        payment = SandboxTransaction.objects.filter(psp_reference=psp_reference).first()
+        if payment is None:
+            return None
+        if payment.status in (Status.CAPTURED, Status.PARTIALLY_CAPTURED):
+            return result_of(payment, "captured", payment.amount_captured_minor)
+        if payment.status == Status.AUTHORISED:
+            return result_of(payment, "authorised", payment.amount_authorised_minor)
+        return result_of(payment, payment.status, 0, refusal_code=payment.refusal_code or None)
+
     def _once(self, kind, idempotency_key, request, now, perform) -> GatewayResult:
         """Run `perform` once per idempotency key; a replay returns the stored result.
 
