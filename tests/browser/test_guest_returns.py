@@ -1,5 +1,5 @@
 """A guest on Almé: buys with a gift card and a card, then returns one item and downloads the label
-(AL-PAY-07, AL-RET-01/03). The refusal after inspection is test_return_inspection.py's journey."""
+(AL-PAY-07, AL-RET-01/03). The refusal after inspection is test_return_refusal.py's journey."""
 
 from __future__ import annotations
 
