@@ -1,11 +1,18 @@
-"""Steps the browser journeys share: loading a brand into the flushed database, and what a shopper does
-on the pages (add to bag, check out). Selectors are the pages' labels and roles, as a person reads them."""
+"""Steps the browser journeys share: loading a brand into the flushed database, what a shopper does on the
+pages (add to bag, check out) and what staff do in the back office (sign in, run an action on a row).
+Selectors are the pages' labels and roles, as a person reads them."""
 
 from __future__ import annotations
 
+import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from comptoir.brands.models import StaffMembership
 from comptoir.brands.presets import bundled_preset_folders, load_preset
+
+# Playwright's auto-waiting assertions; without Playwright the browser modules skip, as the fixtures do.
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
 STREET = {"first_name": "Camille", "last_name": "Martin", "line1": "12 rue de Turenne", "postal_code": "75004",
           "city": "Paris"}
@@ -48,3 +55,31 @@ def fill_checkout(page, *, email: str | None, method_label: str, payment: str, c
         page.get_by_label("Name on the card").fill(f"{street['first_name']} {street['last_name']}")
     if codes:
         page.get_by_label("Discount code or gift card").fill(codes)
+
+
+STAFF_PASSWORD = "staff-passphrase-1"
+
+
+def sign_in_staff(page, brand, username: str) -> None:
+    """A staff member of one brand (a StaffMembership, no Django model permissions) signs in to the back office."""
+    user = User.objects.create_user(username=username, password=STAFF_PASSWORD, is_staff=True)
+    StaffMembership.objects.create(user=user, brand=brand)
+    page.goto(f"{page.base}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out")).wait_for()
+
+
+def run_admin_action(page, row: str, action: str) -> None:
+    """On a changelist, tick the row named `row` and run the action whose label starts with `action`."""
+    page.get_by_role("checkbox", name=f"Select this object for an action - {row}").check()
+    select = page.get_by_role("combobox", name="Action")
+    label = next(text for text in select.locator("option").all_inner_texts() if text.startswith(action))
+    select.select_option(label=label)
+    page.get_by_role("button", name="Go").click()
+
+
+def admin_messages(page) -> str:
+    """The messages the back office shows after an action ("Confirmed: …", errors by row)."""
+    return page.locator("ul.messagelist").inner_text()

@@ -1,5 +1,5 @@
 """A guest on Almé: buys with a gift card and a card, then returns one item and downloads the label
-(AL-PAY-07, AL-RET-01/03); and sees on the return page why the warehouse refused an item (OG-RET-04)."""
+(AL-PAY-07, AL-RET-01/03). The refusal after inspection is test_return_refusal.py's journey."""
 
 from __future__ import annotations
 
@@ -9,21 +9,15 @@ import pytest
 from django.utils import timezone
 
 from browser_steps import add_to_bag, fill_checkout, load_brand
-from comptoir.checkout.placement import CheckoutDetails, place_order
-from comptoir.checkout.services import create_cart
 from comptoir.giftcards.services import issue_card
 from comptoir.orders.models import Order
 from comptoir.orders.services import mark_delivered, ship_order
-from comptoir.payments.gateway import CardDetails
-from comptoir.returns import services as returns
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("presets_restored_afterwards")]
 
 ALME = "alme"
 EMAIL = "guest.browser@example.com"
-PARIS = {"first_name": "Camille", "last_name": "Martin", "line1": "12 rue de Turenne", "postal_code": "75004",
-         "city": "Paris", "country": "FR"}
 
 
 def _ship_and_deliver(number: str) -> Order:
@@ -81,35 +75,3 @@ def test_guest_buys_with_a_gift_card_and_a_card_then_returns_one_item(browse):
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert download.value.suggested_filename.startswith("R-")
 
-
-def test_guest_sees_why_the_warehouse_refused_an_item(browse):
-    brand = load_brand(ALME)
-    now = timezone.now()
-    # Given a delivered order whose returned t-shirt was received and refused for signs of wear
-    cart = create_cart(brand, customer=None, lines=[("AL-TEE-WHT-M", 1)], now=now)
-    placed = place_order(brand, cart.pk, CheckoutDetails(
-        email=EMAIL, shipping_address=PARIS, billing_address=None, shipping_method="mondial_relay",
-        payment_method="card", card=CardDetails("4242424242424242", 12, 2030, "123"), language="en",
-    ), customer=None, idempotency_key="browser-refusal", now=now)
-    order = _ship_and_deliver(placed.order.number)
-    line = order.lines.get()
-    ret = returns.declare_return(order, items=[returns.ItemRequest(line.id, 1, "does_not_suit")], actor="guest",
-                                 now=timezone.now())
-    ret = returns.receive_return(ret, actor="staff:browser", now=timezone.now())
-    item = ret.items.get()
-    returns.inspect_items(ret, inspections=[returns.ItemInspection(item.id, False, "worn", "Pilling under the arms")],
-                          actor="staff:browser", now=timezone.now())
-
-    # When the guest finds the order and opens the return
-    page = browse()
-    page.goto(f"{page.base}/{ALME}/returns/new/?lang=en")
-    page.get_by_label("Order number").fill(order.number)
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_role("button", name="Find my order").click()
-    page.get_by_role("link", name=f"Return {ret.number}").click()
-
-    # Then the page says the item was refused, with the brand's reason and the inspector's note
-    assert page.locator("[data-status]").get_attribute("data-status") == "closed"
-    refusal = page.locator(".refusal").inner_text()
-    assert "The product shows signs of wear" in refusal
-    assert "Pilling under the arms" in refusal

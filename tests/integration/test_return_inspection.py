@@ -147,6 +147,17 @@ def test_the_back_office_inspects_item_by_item_with_the_brand_s_reasons_a_note_a
     assert other_brand.get(f"/admin/returns/returnrequest/{received['id']}/photos/{photo.pk}/").status_code == 404
 
 
+def test_every_field_of_the_inspection_form_has_a_label_naming_its_item(api):
+    order, received = received_return(api, skus=((TEE, 1),))
+    item = received["items"][0]["id"]
+
+    page = staff_client(AL, "label-reader").get(f"/admin/returns/returnrequest/{received['id']}/inspect/")
+
+    html = page.content.decode()
+    for field, label in (("outcome", "Outcome of"), ("refusal_reason", "Refusal reason of"), ("note", "Note on"),
+                         ("photos", "Photos of")):
+        assert f'<label class="visually-hidden" for="id_item-{item}-{field}">{label} {TEE}</label>' in html
+
 def test_the_shopper_s_return_page_shows_the_refusal_its_reason_and_photos(api, media_root, client):
     order, received = received_return(api, skus=((TEE, 1),))
     item = received["items"][0]["id"]
