@@ -1,5 +1,5 @@
 """Inspection photos (OG-RET-04, AA-RET-02, AL-RET-05): staff attach real images to a returned item, checked
-from their own bytes (JPEG, PNG or WebP, size and count capped), stored through Django's default storage
+from their own bytes (JPEG, PNG or WebP, size and count capped), re-encoded without their metadata, stored through Django's default storage
 (MEDIA_ROOT) under random names, and read back only through views that check who asks."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from comptoir.core.decisions import Decision
 from comptoir.core.errors import InvalidInput, NotFound
@@ -46,9 +46,23 @@ def check_photo(data: bytes, name: str = "") -> CheckedPhoto:
             if kind not in CONTENT_TYPES or width * height > MAX_PIXELS:
                 raise InvalidInput("photo_not_an_image", rule="OG-RET-04")
             image.verify()
+        clean, (width, height) = _without_metadata(data, kind)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput("photo_not_an_image", rule="OG-RET-04") from None
-    return CheckedPhoto(data, CONTENT_TYPES[kind], width, height, name[:120])
+    return CheckedPhoto(clean, CONTENT_TYPES[kind], width, height, name[:120])
+
+
+def _without_metadata(data: bytes, kind: str) -> tuple[bytes, tuple[int, int]]:
+    """The image re-encoded from its pixels only: EXIF (a phone's GPS position, its owner's name), XMP and
+    text chunks are dropped; the EXIF orientation is applied first, so the photo still stands upright."""
+    with Image.open(BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        out = BytesIO()
+        options = {"quality": 90} if kind in ("JPEG", "WEBP") else {"optimize": True}
+        upright.save(out, format=kind, **options)
+        return out.getvalue(), upright.size
 
 
 def check_upload(upload) -> CheckedPhoto:
