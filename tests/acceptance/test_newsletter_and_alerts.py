@@ -33,8 +33,9 @@ def token_of(url: str) -> str:
 
 
 def link_path(url: str) -> str:
-    """/api/brands/… → the path the test client's `api` fixture takes (without /api)."""
-    return urlsplit(url).path.removeprefix("/api")
+    """An e-mail's page link, /<brand>/newsletter/… → the API path behind the same action, /brands/<brand>/…
+    (the pages themselves are tested in tests/integration/test_email_link_pages.py)."""
+    return "/brands" + urlsplit(url).path
 
 
 def send_issue(api, brand: str, *, now: datetime, key: str = "winter-edit"):
@@ -235,7 +236,7 @@ def test_AL_STK_03_a_guest_confirms_the_alert_and_gets_one_email_when_the_size_i
 
     [email] = mails("back_in_stock")
     assert email.recipient == "lea@example.com"
-    assert email.context["product"]["url"].endswith(f"/{AL}/products/robe-lou")
+    assert email.context["product"]["url"].endswith(f"/{AL}/products/robe-lou/")  # the page itself, no redirect
     assert email.context["product"]["size"] == "L" and email.context["unsubscribe_url"]
     alert = StockAlert.objects.get(email="lea@example.com")
     assert (alert.status, alert.sent_at) == ("sent", later)

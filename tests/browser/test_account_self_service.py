@@ -69,6 +69,8 @@ def test_shopper_exchanges_a_size_keeps_an_address_and_downloads_her_data(browse
     page.get_by_role("link", name="Exchange").click()
     page.get_by_label("Instead").select_option(label="White / S")
     page.get_by_label("Reason").select_option("wrong_size")
+    page.get_by_role("button", name="See what it costs").click()
+    assert page.locator("[data-price]").get_attribute("data-price") == "same"  # AL-EXC-02: shown before confirming
     page.get_by_role("button", name="Ask for the exchange").click()
     page.wait_for_url("**/account/exchanges/")
     assert page.locator("[data-exchange] [data-status]").get_attribute("data-status") == "requested"

@@ -228,8 +228,10 @@ def test_OG_EXC_01_a_shopper_exchanges_a_line_for_another_size(client):
     assert f"/alme/account/exchanges/new?order={order.number}&line={line.id}" in page
     form = text(client.get("/alme/account/exchanges/new", {"order": order.number, "line": line.id, "lang": "en"}))
     assert 'for="f-sku"' in form and 'value="AL-TEE-WHT-S"' in form and 'value="AL-TEE-WHT-M"' not in form
-    response = client.post("/alme/account/exchanges/new?lang=en", {
-        "order": order.number, "line": line.id, "sku": "AL-TEE-WHT-S", "reason": "wrong_size"})
+    choice = {"order": order.number, "line": line.id, "sku": "AL-TEE-WHT-S", "reason": "wrong_size"}
+    review = client.post("/alme/account/exchanges/new?lang=en", choice)
+    assert review.status_code == 200 and 'data-price="same"' in text(review)
+    response = client.post("/alme/account/exchanges/new?lang=en", {**choice, "confirm": "1"})
     assert response.status_code == 302, text(response)
     exchange = ExchangeRequest.objects.get(original_order=order)
     assert (exchange.wanted_sku, exchange.kind, exchange.status) == ("AL-TEE-WHT-S", "size", "requested")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -211,7 +212,8 @@ def request_password_reset(brand: Brand, *, email: str, base_url: str, now: date
             context={
                 "brand": brand_contact(brand),
                 "customer": {"first_name": customer.first_name},
-                "reset_url": f"{base_url}/{brand.slug}/account/reset?token={secret}",
+                "reset_url": f"{base_url}/{brand.slug}/account/reset?"
+                             f"{urlencode({'token': secret, 'lang': customer.language})}",
                 "expires_in_hours": int(RESET_LINK_LIFETIME.total_seconds() // 3600),
             },
             idempotency_key=f"password-reset:{reset.pk}",

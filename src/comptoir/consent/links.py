@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core import signing
+
+from comptoir.core.shop_links import shop_url
 
 NEWSLETTER = "newsletter"
 STOCK_ALERT = "stock-alert"
@@ -42,13 +42,13 @@ def read_unsubscribe_token(purpose: str, token: str) -> int | None:
     return row_id if isinstance(row_id, int) and not isinstance(row_id, bool) else None
 
 
-def api_url(brand_slug: str, path: str, token: str) -> str:
-    """A link to the public API that works from an e-mail client, without signing in."""
-    return f"{settings.BASE_URL}/api/brands/{brand_slug}/{path}?{urlencode({'token': token})}"
+def page_url(brand_slug: str, path: str, token: str, language: str) -> str:
+    """A link to the shopper page behind an e-mail's button, in the recipient's language, without signing in."""
+    return shop_url(brand_slug, path, token=token, lang=language)
 
 
 def product_url(brand_slug: str, product_slug: str) -> str:
-    return f"{settings.BASE_URL}/{brand_slug}/products/{product_slug}"
+    return shop_url(brand_slug, f"products/{product_slug}/")
 
 
 def list_unsubscribe_headers(url: str) -> dict:

@@ -77,7 +77,7 @@ def request_subscription(brand: Brand, *, email: str, language: str, now: dateti
         subscription.save(update_fields=["status", "language", "token_hash", "confirmation_sent_at"])
         notify_email(
             brand_slug=brand.slug, to=email, template="newsletter_confirm", language=language,
-            context={"brand": brand_contact(brand), "confirm_url": links.api_url(brand.slug, "newsletter/confirm", secret)},
+            context={"brand": brand_contact(brand), "confirm_url": links.page_url(brand.slug, "newsletter/confirm", secret, language)},
             idempotency_key=f"newsletter-confirm:{subscription.pk}:{secret_hash[:24]}", now=now,
         )
 
@@ -176,8 +176,8 @@ def send_newsletter_issue(brand: Brand, *, subject: dict, text: dict, issue_key:
     with transaction.atomic():
         for subscription in audience.iterator(chunk_size=500):
             language = subscription.language if subscription.language in subject else next(iter(subject))
-            url = links.api_url(brand.slug, "newsletter/unsubscribe",
-                                links.unsubscribe_token(links.NEWSLETTER, subscription.pk))
+            url = links.page_url(brand.slug, "newsletter/unsubscribe",
+                                 links.unsubscribe_token(links.NEWSLETTER, subscription.pk), language)
             notify_email(
                 brand_slug=brand.slug, to=subscription.email, template="newsletter_issue", language=language,
                 context={"brand": contact, "subject": subject[language], "text": text[language], "unsubscribe_url": url},

@@ -76,12 +76,13 @@ def _send_confirmation(brand: Brand, alert: StockAlert, variant: Variant, name: 
     alert.save(update_fields=["token_hash", "confirmation_sent_at"])
     notify_alert_email(brand, alert, variant, name, template="stock_alert_confirm", now=now,
                        key=f"stock-alert-confirm:{alert.pk}:{secret_hash[:24]}",
-                       confirm_url=links.api_url(brand.slug, "stock-alerts/confirm", secret))
+                       confirm_url=links.page_url(brand.slug, "stock-alerts/confirm", secret, alert.language))
 
 
 def notify_alert_email(brand: Brand, alert: StockAlert, variant: Variant, name: str, *, template: str,
                        key: str, now: datetime, **extra) -> None:
-    url = links.api_url(brand.slug, "stock-alerts/unsubscribe", links.unsubscribe_token(links.STOCK_ALERT, alert.pk))
+    url = links.page_url(brand.slug, "stock-alerts/unsubscribe", links.unsubscribe_token(links.STOCK_ALERT, alert.pk),
+                          alert.language)
     notify_email(
         brand_slug=brand.slug, to=alert.email, template=template, language=alert.language,
         context={"brand": brand_contact(brand), "unsubscribe_url": url, **extra,

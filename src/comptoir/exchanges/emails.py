@@ -9,6 +9,7 @@ from babel.dates import format_date
 from comptoir.brands.services import brand_contact
 from comptoir.core.messages import render_message
 from comptoir.core.money import Money
+from comptoir.core.shop_links import order_url
 from comptoir.exchanges import rules, states
 from comptoir.exchanges.models import ExchangeRequest
 from comptoir.notifications.services import notify_email
@@ -28,7 +29,7 @@ def exchange_context(exchange: ExchangeRequest) -> dict:
     return {
         "brand": brand_contact(original.brand),
         "customer": {"first_name": (original.shipping_address or {}).get("first_name", "")},
-        "order": {"number": original.number, "url": f"/{original.brand.slug}/account/orders/{original.number}"},
+        "order": {"number": original.number, "url": order_url(original, language)},
         "exchange": {
             "status_label": states.status_label(exchange.status, language),
             "returned": f"{line.product_name.get(language) or line.sku} {line.size}".strip(),

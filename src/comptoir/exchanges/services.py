@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -42,61 +43,102 @@ def move(exchange: ExchangeRequest, move_name: str, *, actor: str, now: datetime
                                  actor=actor, at=now, data=data or {})
 
 
+@dataclass(frozen=True, slots=True)
+class ExchangeQuote:
+    """What an exchange would cost, fixed before anything is written (AL-EXC-02), and whether the wanted item
+    can be had now (AL-EXC-03). `due` is what the kept card must cover: the supplement and the shipping."""
+    wanted: object
+    kind: str
+    paid: int
+    price: rules.ExchangePrice
+    new_value: int
+    shipping: int
+    available: bool
+
+    @property
+    def due(self) -> int:
+        return self.price.supplement_minor + self.shipping if self.available else 0
+
+
+def quote_exchange(original: Order, line, *, sku: str, quantity: int, reason_kind: str, return_open: bool,
+                   now: datetime) -> ExchangeQuote:
+    """Check the exchange is allowed (OG-EXC-01, AL-EXC-01) and price it (AL-EXC-02); reads, never writes."""
+    policy = original.brand.policy_object
+    wanted = variants_by_sku(original.brand, [sku])[sku]
+    returned_facts = rules.VariantFacts(line.variant.product_id, line.sku, line.colour, line.is_gift_card)
+    wanted_facts = rules.VariantFacts(wanted.product_id, wanted.sku, wanted.colour, wanted.product.is_gift_card)
+    facts = rules.ExchangeFacts(returned_facts, wanted_facts, return_open, line_delivered_at(line),
+                                policy.returns.request_window_days)
+    rules.check_exchange_allowed(policy, facts, now).enforce()
+    kind = rules.exchange_kind(returned_facts, wanted_facts)
+    paid = paid_for_units(line.unit_price_minor, line.discount_minor, line.quantity, quantity)
+    unit = wanted.product.price_minor
+    if not original.prices_include_vat:  # an export sold net of VAT (OG-ORD-07): the same basis
+        unit = net_of_vat(unit, policy.tax.vat_rate_basis_points)
+    price = rules.exchange_price(policy, kind, paid, unit * quantity)
+    new_value = paid if kind == rules.SIZE and policy.exchanges.size_exchange_keeps_price else unit * quantity
+    shipping = _shipping_minor(policy, original, brand_at_fault=reason_kind in policy.returns.brand_pays_for)
+    state = availability(stock=wanted.stock, when_out_of_stock=wanted.when_out_of_stock,
+                         preorder_ships_on=wanted.product.preorder_ships_on)
+    return ExchangeQuote(wanted, kind, paid, price, new_value, shipping,
+                         available=state.purchasable and wanted.stock >= quantity)
+
+
+def keep_card_for(original: Order, quote: ExchangeQuote, card: CardDetails | None, *, reference: str,
+                  now: datetime) -> tuple[str, str]:
+    """Register the card for what the quote leaves due, if anything. A gateway call: never inside a
+    transaction (design: no lock held during a network call)."""
+    if not quote.due:
+        return "", ""
+    return _keep_card(original.brand.policy_object, original, card, quote.due, reference=reference, now=now)
+
+
 def request_exchange(ret: ReturnRequest, *, item_id: int, sku: str, card: CardDetails | None, channel: str,
                      actor: str, now: datetime) -> ExchangeRequest:
     """Ask for another size or product instead of a refund for an item of a return not yet received
     (OG-EXC-01); the price is fixed now (AL-EXC-02) and a card kept for what it costs more. An item already
     unavailable makes the exchange a return at once (AL-EXC-03)."""
-    policy = ret.brand.policy_object
     item = (ReturnItem.objects.select_related("order_line__variant__product", "order_line__shipment")
             .filter(return_request=ret, pk=item_id).first())
     if item is None:
         raise NotFound("item_not_in_return", item=item_id)
-    line, original = item.order_line, ret.order
-    wanted = variants_by_sku(ret.brand, [sku])[sku]
-    returned_facts = rules.VariantFacts(line.variant.product_id, line.sku, line.colour, line.is_gift_card)
-    wanted_facts = rules.VariantFacts(wanted.product_id, wanted.sku, wanted.colour, wanted.product.is_gift_card)
-    facts = rules.ExchangeFacts(returned_facts, wanted_facts, ret.status in return_states.OPEN_FOR_ITEMS,
-                                _delivered_at(line), policy.returns.request_window_days)
-    rules.check_exchange_allowed(policy, facts, now).enforce()
-    kind = rules.exchange_kind(returned_facts, wanted_facts)
-    paid = paid_for_units(line.unit_price_minor, line.discount_minor, line.quantity, item.quantity)
-    unit = wanted.product.price_minor
-    if not original.prices_include_vat:  # an export sold net of VAT (OG-ORD-07): the same basis
-        unit = net_of_vat(unit, policy.tax.vat_rate_basis_points)
-    price = rules.exchange_price(policy, kind, paid, unit * item.quantity)
-    new_value = paid if kind == rules.SIZE and policy.exchanges.size_exchange_keeps_price else unit * item.quantity
-    shipping = _shipping_minor(policy, original, brand_at_fault=item.reason_kind in policy.returns.brand_pays_for)
-    state = availability(stock=wanted.stock, when_out_of_stock=wanted.when_out_of_stock,
-                         preorder_ships_on=wanted.product.preorder_ships_on)
-    available = state.purchasable and wanted.stock >= item.quantity
-    due = price.supplement_minor + shipping if available else 0
-    token, last4 = _keep_card(policy, original, card, due, reference=ret.number, now=now) if due else ("", "")
+    quote = quote_exchange(ret.order, item.order_line, sku=sku, quantity=item.quantity, reason_kind=item.reason_kind,
+                           return_open=ret.status in return_states.OPEN_FOR_ITEMS, now=now)
+    token, last4 = keep_card_for(ret.order, quote, card, reference=ret.number, now=now)
     with transaction.atomic():
-        ret = lock_return(ret.pk)
-        if ret.status not in return_states.OPEN_FOR_ITEMS:
-            raise states.IllegalTransition("return", ret.status, "exchange", rule="OG-EXC-01")
-        if ExchangeRequest.objects.filter(return_item=item).exists():
-            raise Conflict("exchange_already_requested", rule="OG-EXC-01")
-        exchange = ExchangeRequest.objects.create(
-            brand=ret.brand, return_item=item, original_order=original, wanted_variant=wanted, wanted_sku=sku,
-            kind=kind, quantity=item.quantity, channel=channel, paid_minor=paid, new_value_minor=new_value,
-            covered_minor=price.covered_minor, supplement_minor=price.supplement_minor,
-            refund_minor=price.refund_minor, shipping_minor=shipping, card_token=token, card_last4=last4,
-            shipping_address=original.shipping_address, requested_at=now,
-        )
-        ExchangeEvent.objects.create(exchange=exchange, kind="requested", to_status=exchange.status, actor=actor,
-                                     at=now, data={"item": item.pk, "sku": sku, "kind": kind, "channel": channel,
-                                                   "supplement_minor": price.supplement_minor,
-                                                   "refund_minor": price.refund_minor, "shipping_minor": shipping})
-        record_return_event(ret, "exchange_requested", actor=actor, now=now,
-                            data={"item": item.pk, "exchange": str(exchange.pk), "sku": sku})
-        if not available:
-            _convert(exchange, "unavailable", actor=actor, now=now)
+        return record_exchange(ret, item, quote, sku=sku, card_token=token, card_last4=last4, channel=channel,
+                               actor=actor, now=now)
+
+
+def record_exchange(ret: ReturnRequest, item: ReturnItem, quote: ExchangeQuote, *, sku: str, card_token: str,
+                    card_last4: str, channel: str, actor: str, now: datetime) -> ExchangeRequest:
+    """Write the exchange of a priced quote; call in a transaction. An unavailable item is a return at once."""
+    original, price, shipping = ret.order, quote.price, quote.shipping
+    ret = lock_return(ret.pk)
+    if ret.status not in return_states.OPEN_FOR_ITEMS:
+        raise states.IllegalTransition("return", ret.status, "exchange", rule="OG-EXC-01")
+    if ExchangeRequest.objects.filter(return_item=item).exists():
+        raise Conflict("exchange_already_requested", rule="OG-EXC-01")
+    exchange = ExchangeRequest.objects.create(
+        brand=ret.brand, return_item=item, original_order=original, wanted_variant=quote.wanted, wanted_sku=sku,
+        kind=quote.kind, quantity=item.quantity, channel=channel, paid_minor=quote.paid,
+        new_value_minor=quote.new_value, covered_minor=price.covered_minor, supplement_minor=price.supplement_minor,
+        refund_minor=price.refund_minor, shipping_minor=shipping, card_token=card_token, card_last4=card_last4,
+        shipping_address=original.shipping_address, requested_at=now,
+    )
+    ExchangeEvent.objects.create(exchange=exchange, kind="requested", to_status=exchange.status, actor=actor,
+                                 at=now, data={"item": item.pk, "sku": sku, "kind": quote.kind, "channel": channel,
+                                               "supplement_minor": price.supplement_minor,
+                                               "refund_minor": price.refund_minor, "shipping_minor": shipping})
+    record_return_event(ret, "exchange_requested", actor=actor, now=now,
+                        data={"item": item.pk, "exchange": str(exchange.pk), "sku": sku})
+    if not quote.available:
+        _convert(exchange, "unavailable", actor=actor, now=now)
     return exchange
 
 
-def _delivered_at(line):
+def line_delivered_at(line):
+    """When the line reached the shopper: its parcel's delivery, else the order's (a pick-up)."""
     if line.shipment_id and line.shipment.delivered_at:
         return line.shipment.delivered_at
     return (OrderEvent.objects.filter(order_id=line.order_id, kind="deliver").order_by("at")

@@ -9,6 +9,7 @@ from babel.dates import format_date
 from comptoir.brands.services import brand_contact
 from comptoir.core.messages import render_message
 from comptoir.core.money import Money
+from comptoir.core.shop_links import order_url
 from comptoir.orders.models import Order
 from comptoir.notifications.services import notify_email
 
@@ -90,7 +91,7 @@ def order_context(order: Order, *, lines=None) -> dict:
             ],
             "dispatch_on": day(order.dispatch_due_on),
             "delivery_window": window,
-            "url": f"/{brand.slug}/account/orders/{order.number}",
+            "url": order_url(order, language),
         },
     }
 

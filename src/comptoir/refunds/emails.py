@@ -9,6 +9,7 @@ from babel.dates import format_date
 
 from comptoir.brands.services import brand_contact
 from comptoir.core.money import Money
+from comptoir.core.shop_links import order_url
 from comptoir.notifications.services import notify_email
 from comptoir.payments.rules import DEFERRED_METHODS, INSTALMENT_METHODS
 
@@ -63,7 +64,7 @@ def notify_refund_issued(order, refund, parts, payments: dict, card, *, now: dat
     context = {
         "brand": brand_contact(order.brand),
         "customer": {"first_name": order.shipping_address.get("first_name", "")},
-        "order": {"number": order.number, "url": f"/{order.brand.slug}/account/orders/{order.number}"},
+        "order": {"number": order.number, "url": order_url(order, language)},
         "refund": {
             "amount": Money(refund.amount_minor, refund.currency).format(language),
             "parts": [{"label": label, "amount": Money(amount, refund.currency).format(language)}

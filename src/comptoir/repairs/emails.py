@@ -8,6 +8,7 @@ from babel.dates import format_date
 
 from comptoir.brands.services import brand_contact
 from comptoir.core.money import Money
+from comptoir.core.shop_links import shop_url
 from comptoir.notifications.services import notify_email
 from comptoir.repairs import states
 from comptoir.repairs.models import RepairRequest
@@ -40,7 +41,7 @@ def repair_context(repair: RepairRequest) -> dict:
             "quote_valid_until": format_date(repair.quote_valid_until.astimezone(policy.tz).date(), format="long",
                                              locale=_LOCALES[language]) if repair.quote_valid_until else "",
             "tracking_number": repair.return_tracking_number,
-            "url": f"/{repair.brand.slug}/account/repairs/{repair.id}",
+            "url": shop_url(repair.brand.slug, f"account/repairs/{repair.id}/", lang=language),
         },
     }
 

@@ -9,6 +9,7 @@ from babel.dates import format_date
 from comptoir.brands.services import brand_contact
 from comptoir.core.messages import render_message
 from comptoir.core.money import Money
+from comptoir.core.shop_links import order_url, return_url
 from comptoir.notifications.services import notify_email
 from comptoir.returns import states
 from comptoir.returns.models import ReturnRequest
@@ -42,17 +43,16 @@ def return_context(ret: ReturnRequest, items) -> dict:
     address = order.shipping_address or {}
     day = (lambda value: format_date(value.astimezone(policy.tz).date(), format="long", locale=_LOCALES[language])
            if value else "")
-    base = f"/{ret.brand.slug}/account/returns/{ret.id}"
     return {
         "brand": brand_contact(ret.brand),
         "customer": {"first_name": address.get("first_name", "")},
-        "order": {"number": order.number, "url": f"/{ret.brand.slug}/account/orders/{order.number}"},
+        "order": {"number": order.number, "url": order_url(order, language)},
         "return": {
             "number": ret.number,
             "status_label": states.status_label(ret.status, language),
-            "url": base,
+            "url": return_url(ret, language),
             "document": DOCUMENT_NAMES.get(ret.label_kind, {}).get(language, ""),
-            "document_url": f"/api/brands/{ret.brand.slug}/returns/{ret.id}/label.pdf" if ret.label_kind else "",
+            "document_url": return_url(ret, document=True) if ret.label_kind else "",
             "document_until": day(ret.label_expires_at),
             "carrier": ret.carrier,
             "ship_by": day(ret.ship_by),

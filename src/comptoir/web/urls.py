@@ -4,8 +4,8 @@ the patterns that would swallow them: orders/track/ before orders/<number>/, hel
 from django.urls import path
 
 from comptoir.web.views import (
-    account, addresses, cart, catalog, checkout, contact, exchanges, gift_cards, help, loyalty, orders,
-    payment_steps, privacy, referral, repairs, returns, tracking,
+    account, addresses, cart, catalog, checkout, contact, email_links, exchanges, gift_cards, help, loyalty, orders,
+    password_reset, payment_steps, privacy, referral, repairs, returns, tracking,
 )
 
 app_name = "web"
@@ -41,9 +41,15 @@ urlpatterns = [
     path("<slug:brand>/account/privacy/", privacy.privacy, name="privacy"),
     path("<slug:brand>/account/privacy/my-data.json", privacy.data_export, name="data_export"),
     path("<slug:brand>/account/privacy/delete", privacy.delete_account, name="delete_account"),
+    path("<slug:brand>/account/reset", password_reset.password_reset, name="password_reset"),
     path("<slug:brand>/account/sign-in", account.sign_in, name="sign_in"),
     path("<slug:brand>/account/sign-up", account.sign_up, name="sign_up"),
     path("<slug:brand>/account/sign-out", account.sign_out, name="sign_out"),
+    path("<slug:brand>/newsletter/", email_links.newsletter_signup, name="newsletter_signup"),
+    path("<slug:brand>/newsletter/confirm", email_links.newsletter_confirm, name="newsletter_confirm"),
+    path("<slug:brand>/newsletter/unsubscribe", email_links.newsletter_unsubscribe, name="newsletter_unsubscribe"),
+    path("<slug:brand>/stock-alerts/confirm", email_links.stock_alert_confirm, name="stock_alert_confirm"),
+    path("<slug:brand>/stock-alerts/unsubscribe", email_links.stock_alert_unsubscribe, name="stock_alert_unsubscribe"),
     path("<slug:brand>/referral/<str:code>", referral.referral, name="referral"),
     path("<slug:brand>/returns/new/", returns.new_return, name="new_return"),
     path("<slug:brand>/returns/<uuid:return_id>/", returns.return_page, name="return"),

@@ -98,8 +98,14 @@ def _declare(request, brand, number: str):
 
 
 def _find_return(request, brand, return_id):
-    token = session.order_token(request, brand, request.GET.get("order"))
-    return queries.shopper_return(brand, return_id, customer=request.customer, access_token=token)
+    """The return of the signed-in shopper, or of the guest holding its order's token: from her session, or
+    from the link of a return e-mail (`?order=…&token=…`), which this session then remembers."""
+    number, link_token = request.GET.get("order"), request.GET.get("token")
+    ret = queries.shopper_return(brand, return_id, customer=request.customer,
+                                 access_token=link_token or session.order_token(request, brand, number))
+    if link_token and request.customer is None:
+        session.remember_order(request, brand, ret.order.number, link_token)
+    return ret
 
 
 @brand_page
