@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 
 from comptoir.brands.models import Brand
 from comptoir.care.models import Case, CaseMessage
 from comptoir.core.errors import Conflict, InvalidInput, NotFound
 from comptoir.orders.models import OrderEvent
 from comptoir.orders.services import lock_order
+from comptoir.payments import services as payments
 from comptoir.payments.models import Payment, PaymentEntry
 from comptoir.payouts import rules
 from comptoir.payouts.emails import case_note, notify_payout_sent
@@ -138,11 +139,9 @@ def _record_in_ledger(payout: Payout, now: datetime) -> None:
             Refund.objects.filter(pk=part.refund_id).exclude(status=COMPLETED).update(status=COMPLETED,
                                                                                       completed_at=now)
     if payout.kind == CANCELLED_ORDER_TRANSFER:
-        sums = PaymentEntry.objects.filter(payment_id=payout.payment_id).aggregate(
-            captured=Sum("amount_minor", filter=Q(kind="capture"), default=0),
-            refunded=Sum("amount_minor", filter=Q(kind="refund"), default=0))
-        if sums["refunded"] >= sums["captured"]:
-            Payment.objects.filter(pk=payout.payment_id).update(status="refunded", updated_at=now)
+        payment = Payment.objects.get(pk=payout.payment_id)
+        if payments.balance(payment).refundable_minor <= 0:
+            Payment.objects.filter(pk=payment.pk).update(status="refunded", updated_at=now)
 
 
 def _close_case(payout: Payout, now: datetime) -> None:
