@@ -21,7 +21,9 @@ MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
 ALME = "alme"
 ALME_SKUS = ["AL-TEE-WHT-S", "AL-TEE-WHT-M", "AL-TEE-BLK-S", "AL-JEAN-BLU-36", "AL-TROUSER-BLK-38"]
 # Oscar 4.2 spends 58 statements on a 1-line order and 100 on 2 lines (design.md, measured facts).
-PLACEMENT_BUDGET = 25
+# 21 here: 19 in production (cart 2, checkout 14, the sandbox PSP's own 3) plus the brand read twice,
+# which tests do not cache. Issue 8 asks for 15; issue 2 allowed 25.
+PLACEMENT_BUDGET = 21
 
 
 def _statements(captured: CaptureQueriesContext) -> list[str]:
@@ -42,7 +44,7 @@ def _place(api, skus: list[str]) -> tuple[int, int]:
 
 def test_placing_an_order_costs_the_same_statements_for_1_and_5_lines(api):
     """Stock is reserved in ONE conditional UPDATE and lines inserted with bulk_create: an order's
-    cost does not grow with its lines and stays within 25 statements (design principle 9)."""
+    cost does not grow with its lines and stays within its budget (design principle 9)."""
     one_line, one_line_raw = _place(api, ALME_SKUS[:1])
     five_lines, five_lines_raw = _place(api, ALME_SKUS)
     print(f"\nplacement (cart + checkout): 1 line = {one_line} statements ({one_line_raw} with savepoints), "
