@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from comptoir.brands.models import Brand
 from comptoir.brands.presets import bundled_preset_folders, load_preset
 
 LOADED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
@@ -146,6 +147,16 @@ def browse(chromium, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def presets_in_place(presets_restored_afterwards, django_db_blocker):
+    """For a transactional test: the four presets are in the database when it starts (a transactional test
+    of another module may have flushed them just before), and put back when its module is done."""
+    with django_db_blocker.unblock():
+        if not Brand.objects.exists():
+            for folder in bundled_preset_folders():
+                load_preset(folder, now=LOADED_AT)
 
 
 @pytest.fixture(scope="module")

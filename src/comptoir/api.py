@@ -36,6 +36,7 @@ from comptoir.orders.staff_api import router as staff_router
 from comptoir.payments.gateway import GatewayError
 from comptoir.payments.api import router as payments_router
 from comptoir.payments.staff_api import router as staff_payments_router
+from comptoir.payouts.staff_api import router as staff_payouts_router
 from comptoir.repairs.api import router as repairs_router, staff_router as staff_repairs_router
 from comptoir.returns.api import router as returns_router, staff_router as staff_returns_router
 from comptoir.shipping.api import router as shipping_router
@@ -120,7 +121,7 @@ for router in (brands_router, catalog_router, shipping_router, accounts_router, 
                orders_router, payments_router, staff_router, staff_accounts_router, giftcards_router,
                discounts_router, staff_payments_router, invoices_router, returns_router, staff_returns_router,
                consent_router, staff_consent_router, loyalty_router, staff_loyalty_router, exchanges_router,
-               staff_exchanges_router, repairs_router, staff_repairs_router):
+               staff_exchanges_router, repairs_router, staff_repairs_router, staff_payouts_router):
     api.add_router("", router)
 api.add_router("", care_router)
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "comptoir.discounts",
     "comptoir.invoices",
     "comptoir.refunds",
+    "comptoir.payouts",
     "comptoir.returns",
     "comptoir.exchanges",
     "comptoir.repairs",

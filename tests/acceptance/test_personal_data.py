@@ -16,7 +16,10 @@ from comptoir.invoices.models import Invoice
 from comptoir.notifications.models import OutboxMessage
 from comptoir.notifications.services import drain_outbox
 from comptoir.orders.models import Order
+from comptoir.orders.services import expire_payment_steps
+from comptoir.payouts.models import Payout
 from factories import PARIS, order, staff, staff_move
+from payout_journeys import AA, EXPIRED_AT, WALLET, receive
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
@@ -219,3 +222,18 @@ def test_OG_ACC_06_every_message_goes_to_the_shopper_or_the_brand_itself(api):
     assert [m for m in messages if m.channel == "webhook"] == []
     assert {address for sent in mail.outbox for address in sent.to + sent.cc + sent.bcc} <= (
         {"paul@example.com"} | brand_addresses)
+
+
+def test_ALL_ACC_04_the_export_lists_transfers_sent_back_with_the_iban_given_for_them(api, client):
+    token = register(api, AA, "nadia@example.com")
+    placed = order(api, AA, [(WALLET, 1)], now=MONDAY_10AM, method="chrono_13", payment_method="bank_transfer",
+                   card=None, token=token, email="nadia@example.com")
+    assert placed.status == 201, placed
+    receive(api, staff(api, AA, now=MONDAY_10AM), Order.objects.get(number=placed["number"]), 3000, key="bank-1")
+    assert expire_payment_steps(EXPIRED_AT) == 1
+    Payout.objects.filter(order__number=placed["number"]).update(iban="FR7630006000011234567890189")
+
+    document = json.loads(export(client, AA, token).content)
+
+    assert [(t["order"], t["amount_minor"], t["iban"], t["status"]) for t in document["transfers_to_you"]] == [
+        (placed["number"], 3000, "FR7630006000011234567890189", "pending")]

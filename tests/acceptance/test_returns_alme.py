@@ -15,7 +15,7 @@ from comptoir.payments.models import PaymentEntry, ScheduledCharge
 from comptoir.payments.schedule import collect_due_charges
 from comptoir.psp_sandbox.models import SandboxOperation
 from comptoir.refunds.models import Refund
-from comptoir.refunds.services import record_transfer_refund_sent
+from comptoir.payouts.services import record_payout_sent
 from comptoir.returns.models import ReturnRequest
 from comptoir.returns.parcels import refund_returned_parcels
 from factories import PARIS
@@ -361,11 +361,12 @@ def test_AL_RET_02_postage_advanced_from_abroad_is_paid_back_once_up_to_6_euros_
     case = Case.objects.get(pk=parts["payout"].detail["case_id"])
     assert (case.kind, "€6.00" in case.subject) == ("postage_reimbursement_due", True)
 
-    record_transfer_refund_sent(parts["payout"].pk, bank_reference="VIR-POSTAGE-1", actor="staff:test",
-                                now=paris(10))
+    payout = parts["payout"].payout
+    record_payout_sent(payout, bank_reference="VIR-POSTAGE-1", sent_on=paris(10).date(), actor="staff:test",
+                       now=paris(10))
     with pytest.raises(Conflict):
-        record_transfer_refund_sent(parts["payout"].pk, bank_reference="VIR-POSTAGE-1", actor="staff:test",
-                                    now=paris(10))
+        record_payout_sent(payout, bank_reference="VIR-POSTAGE-1", sent_on=paris(10).date(), actor="staff:test",
+                           now=paris(10))
 
     refund.refresh_from_db()
     assert refund.status == "completed"

@@ -26,6 +26,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from comptoir.accounts.models import Customer
+from comptoir.orders.models import Order
+from comptoir.payouts.models import POSTAGE_REIMBURSEMENT
+from comptoir.payouts.opening import open_payout
 from comptoir.returns.models import InspectionPhoto, ReturnItem
 from comptoir.api import api as ninja_api
 from factories import PARIS, VISA, shopper, staff
@@ -125,6 +128,8 @@ BODIES = {
     "POST /api/staff/brands/{slug}/orders/{number}/transfers": lambda w: {
         "amount_minor": 100, "reference": w["number"][1], "received_on": "2026-11-05"},
     "POST /api/staff/brands/{slug}/orders/{number}/returns": lambda w: {"items": [_line(w)]},
+    "POST /api/staff/brands/{slug}/payouts/{payout_id}/sent": lambda w: {
+        "bank_reference": "VIR-MATRIX", "sent_on": "2026-11-10"},
     "POST /api/staff/brands/{slug}/returns/{return_id}/inspect": lambda w: {"items": [
         {"item_id": 1, "decision": "accept"}]},
 }
@@ -229,6 +234,8 @@ def world(api, media_root):
     photo.image.save("photo", ContentFile(image_bytes()), save=False)
     photo.save()
     email = api.get(f"/brands/{AL}/me", token=token, now=NOW)["email"]
+    payout = open_payout(Order.objects.get(number=order.number), kind=POSTAGE_REIMBURSEMENT, amount_minor=600,
+                         reason="matrix", now=NOW)  # a transfer staff send by hand (staff payouts routes)
     repair_order = delivered_order(api, AA, [("AA-TOTE-BLK-S", 1)], placed_at=paris(1), delivered_at=paris(2))
     repair = api.post(f"/brands/{AA}/repairs", {"order_number": repair_order.number,
                                                 "line_id": repair_order.lines[0]["id"], "description": "Strap"},
@@ -248,7 +255,7 @@ def world(api, media_root):
         "shipment_id": (AL, order.shipments[0]["id"]), "payment_id": (AL, detail["payments"][0]["id"]),
         "case_id": (AL, case["id"]), "address_id": (AL, address["id"]), "cart_id": (AL, cart["id"]),
         "sku": (AL, "AL-TEE-WHT-S"), "customer_id": (AL, Customer.objects.get(brand__slug=AL, email=email).pk),
-        "repair_id": (AA, repair["id"]), "repair_order": (AA, repair_order.number),
+        "repair_id": (AA, repair["id"]), "payout_id": (AL, payout.pk), "repair_order": (AA, repair_order.number),
         "repair_photo_id": (AA, with_photo.json()["photos"][0]["id"]),
         "repair_line": (AA, repair_order.lines[0]["id"]), "request_id": (OG, deletion["request"]["id"]),
         # No exchange is made here: an unknown id stands in (refusal before any lookup is still proved).

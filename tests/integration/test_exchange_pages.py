@@ -100,7 +100,7 @@ def test_AL_EXC_03_an_unavailable_item_becomes_a_return_with_a_clear_message(cli
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_card_is_registered_outside_any_database_transaction(client, monkeypatch):
+def test_the_card_is_registered_outside_any_database_transaction(client, monkeypatch, presets_in_place):
     """Design: no gateway call inside a transaction. A real (non test-wrapped) database, so
     `in_atomic_block` tells whether the service opened one around the call."""
     real = exchange_services.get_gateway()

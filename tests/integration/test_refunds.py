@@ -20,7 +20,8 @@ from comptoir.payments import services as payments
 from comptoir.payments.models import Payment, PaymentEntry, ScheduledCharge
 from comptoir.psp_sandbox.models import SandboxOperation
 from comptoir.refunds.models import Refund
-from comptoir.refunds.services import issue_refund, preview_refund, record_transfer_refund_sent
+from comptoir.payouts.services import record_payout_sent
+from comptoir.refunds.services import issue_refund, preview_refund
 from factories import VISA, cart, checkout, staff
 from factories import order as order_via_api
 
@@ -268,7 +269,7 @@ def test_AA_PAY_03_money_received_by_transfer_goes_back_by_a_transfer_staff_send
     [part] = done.parts.all()
     assert (done.status, part.destination, part.status) == ("pending", "bank_transfer_back", "pending")
     assert Case.objects.get(pk=part.detail["case_id"]).kind == "transfer_refund_due"
-    record_transfer_refund_sent(part.pk, bank_reference="VIR-123", actor="staff:test", now=LATER)
+    record_payout_sent(part.payout, bank_reference="VIR-123", sent_on=LATER.date(), actor="staff:test", now=LATER)
     done.refresh_from_db()
     assert done.status == "completed"
     assert refunded(tender(order, "bank_transfer")) == done.amount_minor

@@ -13,9 +13,15 @@ from django.db.models import Prefetch
 
 from comptoir.accounts.models import Customer
 from comptoir.care.models import AssistantLog, Case
-from comptoir.consent.models import ConsentEvent, DeletionRequest, StockAlert, Subscription
+from comptoir.consent.models import (
+    ConsentEvent,
+    DeletionRequest,
+    StockAlert,
+    Subscription,
+)
 from comptoir.invoices.models import Invoice
 from comptoir.orders.models import Order
+from comptoir.payouts.models import Payout
 from comptoir.returns.models import ReturnRequest
 
 FORMAT = "comptoir.personal-data/1"
@@ -27,7 +33,7 @@ def _when(value) -> str | None:
 
 def export_personal_data(customer: Customer, *, now: datetime) -> dict:
     """The shopper's data: profile, addresses, orders (lines, payments, parcels, invoices), returns,
-    newsletter, consent history, stock alerts, customer-care cases and deletion requests."""
+    newsletter, consent history, stock alerts, transfers sent back, customer-care cases and deletion requests."""
     brand = customer.brand
     return {
         "format": FORMAT,
@@ -62,6 +68,13 @@ def export_personal_data(customer: Customer, *, now: datetime) -> dict:
             {"sku": a.variant.sku, "email": a.email, "status": a.status, "created_at": _when(a.created_at),
              "sent_at": _when(a.sent_at)}
             for a in StockAlert.objects.filter(brand=brand, email=customer.email).select_related("variant")
+        ],
+        # Money sent back by transfer, with the IBAN the shopper gave for it.
+        "transfers_to_you": [
+            {"order": p.order.number, "kind": p.kind, "amount_minor": p.amount_minor, "currency": p.currency,
+             "iban": p.iban, "status": p.status, "sent_on": p.sent_on.isoformat() if p.sent_on else None,
+             "bank_reference": p.bank_reference}
+            for p in Payout.objects.filter(order__customer=customer).select_related("order").order_by("created_at")
         ],
         "customer_care_cases": [
             {"kind": c.kind, "subject": c.subject, "status": c.status, "email": c.email,

@@ -31,6 +31,7 @@ formatted in the recipient's language. Any key may be missing; templates then le
                 "items": [{"name", "size", "quantity", "reason", "accepted", "refusal", "note"}]}
                reason (return_rejected)                    # return_accepted, return_label, return_received…
     refund:    {"amount", "parts": [{"label", "amount"}], "delay"}  # refund_issued (order: number, url)
+    payout:    {"amount", "what", "sent_on", "bank_reference", "iban_ending", "delay"}  # payout_sent (order: number)
     exchange:  {"status_label", "returned", "wanted", "order_number", "supplement", "refund", "arrives_between",
                 "arrives_by", "reason"}                    # exchange_ordered, exchange_converted (order: original)
     repair:    {"number", "status_label", "item", "assessment", "note", "quote", "quote_valid_until",
@@ -77,6 +78,7 @@ TEMPLATES = (
     "bank_transfer_instructions",
     "instalment_failed",
     "refund_issued",
+    "payout_sent",
     "return_accepted",
     "return_label",
     "return_received",

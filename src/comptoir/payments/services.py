@@ -12,13 +12,13 @@ from datetime import datetime
 
 from django.db.models import Q, Sum
 
-from comptoir.care.models import Case
 from comptoir.core.errors import PaymentRefused
-from comptoir.core.money import Money
 from comptoir.payments.gateway import CardDetails, GatewayResult, get_gateway
 from comptoir.payments import schedule, stored_value
 from comptoir.payments.models import Payment, PaymentEntry
 from comptoir.payments.rules import SCHEDULED_METHODS, STORED_VALUE_METHODS, TRANSFER_METHODS
+from comptoir.payouts.models import CANCELLED_ORDER_TRANSFER, PENDING, Payout
+from comptoir.payouts.opening import open_payout
 
 # Gateway result status -> (ledger entry kind, payment status)
 _RECORDED = {
@@ -200,16 +200,17 @@ def _append(payment, kind, amount, key, result, reason, now) -> None:
 
 
 def _release_transfer(payment: Payment, held: PaymentBalance, *, reason: str, now: datetime) -> None:
-    """A transfer order that fails or is cancelled: nothing to void at a PSP. Money already received
-    must go back by a transfer staff make: a care case says so; the ledger records it when it is sent."""
+    """A transfer order that fails or is cancelled: nothing to void at a PSP. Money already received must go
+    back by a transfer staff make (AA-PAY-03): a payout to send, with its care case; the ledger records it
+    when it is sent. What refunds already owe by transfer is not owed twice; a second release opens nothing."""
     if held.captured_minor > 0:
-        order = payment.order
-        Case.objects.create(
-            brand_id=order.brand_id, order=order, customer_id=order.customer_id, email=order.email,
-            kind="transfer_refund_due", created_at=now,
-            subject=f"Order {order.number} ({reason}): send back "
-                    f"{Money(held.captured_minor, payment.currency).format('en')} received by transfer",
-        )
+        if Payout.objects.filter(payment=payment, kind=CANCELLED_ORDER_TRANSFER).exists():
+            return
+        owed = Payout.objects.filter(payment=payment, status=PENDING).aggregate(total=Sum("amount_minor", default=0))
+        amount = held.refundable_minor - owed["total"]
+        if amount > 0:
+            open_payout(payment.order, kind=CANCELLED_ORDER_TRANSFER, amount_minor=amount, payment=payment,
+                        reason=reason, now=now)
         return
     payment.status, payment.challenge, payment.updated_at = "voided", None, now
     payment.save(update_fields=["status", "challenge", "updated_at"])

@@ -21,8 +21,4 @@ MESSAGES = {
         "en": "Choose a refund to the original payment method or a credit note.",
         "fr": "Choisissez un remboursement sur le moyen de paiement d'origine ou un avoir.",
     },
-    "refund_part_not_awaiting_transfer": {
-        "en": "This part of the refund is not a transfer waiting to be sent.",
-        "fr": "Cette partie du remboursement n'est pas un virement en attente d'envoi.",
-    },
 }

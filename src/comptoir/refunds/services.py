@@ -20,7 +20,6 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from comptoir.care.models import Case
 from comptoir.core.errors import Conflict, InvalidInput, PaymentRefused
 from comptoir.core.money import Money
 from comptoir.giftcards import services as giftcards
@@ -34,6 +33,8 @@ from comptoir.payments.gateway import get_gateway
 from comptoir.payments.models import Payment, PaymentEntry, ScheduledCharge
 from comptoir.payments.rules import GATEWAY_METHODS, STORED_VALUE_METHODS
 from comptoir.payments.services import balance
+from comptoir.payouts.models import POSTAGE_REIMBURSEMENT, REFUND_TRANSFER_BACK
+from comptoir.payouts.opening import open_payout
 from comptoir.refunds import allocation
 from comptoir.refunds.amounts import ReturnedLine, line_refund, refund_amount
 from comptoir.refunds.emails import notify_refund_issued
@@ -127,30 +128,6 @@ def issue_refund(order: Order, *, items: list[tuple[int, int]], choice: str, rea
             raise
         return replay
     return refund
-
-
-def record_transfer_refund_sent(part_id: int, *, bank_reference: str, actor: str, now: datetime) -> RefundPart:
-    """Staff sent the transfer of a "bank_transfer_back" part (the payment's ledger records it) or of a
-    "payout" part (AL-RET-02 postage: no payment paid it, so the order's log records it); the part completes.
-    A second call is refused (409): a transfer is recorded once."""
-    with transaction.atomic():
-        part = RefundPart.objects.select_for_update().select_related("refund").get(pk=part_id)
-        if part.destination not in ("bank_transfer_back", "payout") or part.status != PENDING:
-            raise Conflict("refund_part_not_awaiting_transfer", rule=RULE)
-        key = f"refund:{part.refund_id}:{part.position}"
-        if part.payment_id is not None:
-            PaymentEntry.objects.create(payment_id=part.payment_id, kind="refund", amount_minor=part.amount_minor,
-                                        idempotency_key=key, psp_reference=bank_reference[:64],
-                                        data={"refund": str(part.refund_id), "destination": part.destination,
-                                              "actor": actor}, created_at=now)
-        OrderEvent.objects.create(order_id=part.refund.order_id, kind="refund_transfer_sent", actor=actor, at=now,
-                                  data={"refund": str(part.refund_id), "part": part.pk, "key": key,
-                                        "destination": part.destination, "amount_minor": part.amount_minor,
-                                        "bank_reference": bank_reference[:64]})
-        part.status, part.completed_at, part.psp_reference = COMPLETED, now, bank_reference[:64]
-        part.save(update_fields=["status", "completed_at", "psp_reference"])
-        _settle(part.refund, list(part.refund.parts.all()), now)
-    return part
 
 
 # --- Facts and the preview ---------------------------------------------------------------------------
@@ -299,10 +276,10 @@ def _carry_out(refund: Refund, parts: list[RefundPart], payments: dict, preview:
                 raise Conflict("refund_exceeds_paid", rule=RULE, amount=part.amount_minor, refundable=reduced)
         elif part.destination == "bank_transfer_back":
             _ask_staff_for_transfer(order, payment, part, now=now)
-            continue  # pending until record_transfer_refund_sent
+            continue  # pending until payouts.services.record_payout_sent
         elif part.destination == "payout":
             _ask_staff_for_payout(order, part, now=now)
-            continue  # pending until record_transfer_refund_sent
+            continue  # pending until payouts.services.record_payout_sent
         if part.destination != "new_credit_note":
             part.status, part.completed_at = COMPLETED, now
     card = _issue_new_card(refund, [p for p in parts if p.destination == "new_credit_note"], preview, now=now)
@@ -371,26 +348,19 @@ def _issue_new_card(refund: Refund, parts: list[RefundPart], preview: RefundPrev
 
 
 def _ask_staff_for_transfer(order: Order, payment: Payment, part: RefundPart, *, now: datetime) -> None:
-    """Money received by transfer goes back by a transfer staff send: a care case says so (AA-PAY-03)."""
-    case = Case.objects.create(
-        brand_id=order.brand_id, order=order, customer_id=order.customer_id, email=order.email,
-        kind="transfer_refund_due", created_at=now,
-        subject=f"Order {order.number}: send back {Money(part.amount_minor, payment.currency).format('en')} "
-                f"by transfer (refund part {part.pk})"[:200],
-    )
-    part.detail = {"case_id": case.pk}
+    """Money received by transfer goes back by a transfer staff send (AA-PAY-03): a payout to send and its care
+    case; `payouts.services.record_payout_sent` completes the part."""
+    payout = open_payout(order, kind=REFUND_TRANSFER_BACK, amount_minor=part.amount_minor, payment=payment,
+                         refund_part=part, reason=f"refund part {part.pk}", now=now)
+    part.detail = {"case_id": payout.case_id, "payout_id": payout.pk}
 
 
 def _ask_staff_for_payout(order: Order, part: RefundPart, *, now: datetime) -> None:
-    """Return postage the shopper advanced, with no payment able to carry it (AL-RET-02): a care case asks
-    staff to pay it by transfer; `record_transfer_refund_sent` completes the part."""
-    case = Case.objects.create(
-        brand_id=order.brand_id, order=order, customer_id=order.customer_id, email=order.email,
-        kind="postage_reimbursement_due", created_at=now,
-        subject=f"Order {order.number}: reimburse {Money(part.amount_minor, order.currency).format('en')} of return "
-                f"postage by transfer (refund part {part.pk})"[:200],
-    )
-    part.detail = {"case_id": case.pk}
+    """Return postage the shopper advanced, with no payment able to carry it (AL-RET-02): a payout staff send by
+    transfer, and its care case; `payouts.services.record_payout_sent` completes the part."""
+    payout = open_payout(order, kind=POSTAGE_REIMBURSEMENT, amount_minor=part.amount_minor, refund_part=part,
+                         reason=f"refund part {part.pk}", now=now)
+    part.detail = {"case_id": payout.case_id, "payout_id": payout.pk}
 
 
 def _settle_payment_status(payment: Payment, now: datetime) -> None:

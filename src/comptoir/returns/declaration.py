@@ -90,14 +90,14 @@ def _check_items(order: Order, items: list[ItemRequest], now: datetime) -> tuple
     return lines, wanted
 
 
-def _add_items(ret: ReturnRequest, wanted: dict[int, ItemRequest], policy) -> None:
+def _add_items(ret: ReturnRequest, wanted: dict[int, ItemRequest], policy) -> list[ReturnItem]:
     rows = []
     for line_id, item in wanted.items():
         rows.append(ReturnItem(return_request=ret, order_line_id=line_id, quantity=item.quantity,
                                reason_code=item.reason_code, reason_kind=reason_of(policy, item.reason_code).kind,
                                reason_note=item.note[:1000]))
         claim(line_id, item.quantity)
-    ReturnItem.objects.bulk_create(rows)
+    return ReturnItem.objects.bulk_create(rows)
 
 
 def _check_drop_off(policy, drop_off: str | None, store_code: str, country: str) -> str:
@@ -139,8 +139,8 @@ def declare_return(order: Order, *, items: list[ItemRequest], drop_off: str | No
                 store_code=store_code if drop_off == "store" else "", refund_choice=refund_choice,
                 shipping_paid_by="customer", country=country, declared_at=now, declaration_key=key,
             )
-            _add_items(ret, wanted, policy)
-            _plan_shipping(ret, policy)
+            added = _add_items(ret, wanted, policy)
+            _plan_shipping(ret, policy, [item.reason_kind for item in added])
             record_event(ret, "declared", actor=actor, now=now, new=ret.status,
                          data={"items": [[i.line_id, i.quantity, i.reason_code] for i in wanted.values()],
                                "drop_off": drop_off, "refund_choice": refund_choice, "channel": channel})
@@ -156,9 +156,11 @@ def declare_return(order: Order, *, items: list[ItemRequest], drop_off: str | No
     return ret
 
 
-def _plan_shipping(ret: ReturnRequest, policy) -> None:
-    """Who pays the parcel (OG-RET-03, AA-RET-03), and with which document (AL-RET-02, OP-RET-02)."""
-    kinds = list(ret.items.values_list("reason_kind", flat=True))
+def _plan_shipping(ret: ReturnRequest, policy, kinds: list[str] | None = None) -> None:
+    """Who pays the parcel (OG-RET-03, AA-RET-03), and with which document (AL-RET-02, OP-RET-02).
+    `kinds` are the reasons' kinds of all the return's items (read from the database when not given)."""
+    if kinds is None:
+        kinds = list(ret.items.values_list("reason_kind", flat=True))
     plan = label_for(policy, ret.country)
     ret.shipping_paid_by = who_pays_parcel(policy, kinds, ret.country)
     ret.reimbursement_cap_minor = plan.reimbursement_cap_minor
@@ -200,21 +202,22 @@ def approve_return(ret: ReturnRequest, *, actor: str, now: datetime) -> ReturnRe
             ret.label_expires_at = ret.declared_at + timedelta(days=label.downloadable_days)  # AL-RET-03
         if policy.returns.ship_within_days:
             ret.ship_by = ret.declared_at + timedelta(days=policy.returns.ship_within_days)  # OG-RET-02
-        without_return = _refund_without_return(ret, policy)
+        items = list(ret.items.select_related("order_line").order_by("id"))
+        without_return = _refund_without_return(ret, policy, items)
         if without_return:
             ret.refund_without_return, ret.label_kind, ret.carrier = True, "", ""
         else:
-            notify_return(ret, "return_accepted", now=now)
+            notify_return(ret, "return_accepted", now=now, items=items)
             if ret.label_kind == "prepaid_label" and label.also_emailed:
-                notify_return(ret, "return_label", now=now)  # AL-RET-03 "You will also receive the label by e-mail."
+                # AL-RET-03 "You will also receive the label by e-mail."
+                notify_return(ret, "return_label", now=now, items=items)
         ret.save()
     if without_return:
         ret = _refund_at_once(ret, actor=actor, now=now)
     return ret
 
 
-def _refund_without_return(ret: ReturnRequest, policy) -> bool:
-    items = list(ret.items.select_related("order_line"))
+def _refund_without_return(ret: ReturnRequest, policy, items: list[ReturnItem]) -> bool:
     value = sum(item.order_line.total_minor * item.quantity // item.order_line.quantity for item in items)
     method = policy.shipping_method(ret.order.shipping_method) if ret.order.shipping_method else None
     rate = find_rate(policy, method, ret.country) if method else None

@@ -75,9 +75,11 @@ def return_context(ret: ReturnRequest, items) -> dict:
 
 
 def notify_return(ret: ReturnRequest, template: str, *, now: datetime, key_suffix: str = "",
-                  reason: str = "") -> None:
-    """Queue one return e-mail; its key makes a retried transaction send it once."""
-    items = list(ret.items.select_related("order_line").order_by("id"))
+                  reason: str = "", items: list | None = None) -> None:
+    """Queue one return e-mail; its key makes a retried transaction send it once. `items` (with their
+    order lines) when the caller holds them."""
+    if items is None:
+        items = list(ret.items.select_related("order_line").order_by("id"))
     context = return_context(ret, items)
     if reason:
         context["reason"] = reason
