@@ -186,7 +186,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Uploaded files (inspection photos): never served as static files, only through views that check access.
+# Uploaded files (inspection photos, photos of a damage sent with a repair request): never served as static
+# files, only through views that check access (core/images.py).
 MEDIA_ROOT = Path(os.environ.get("COMPTOIR_MEDIA_ROOT", VAR_DIR / "media"))
 
 EMAIL_BACKEND = os.environ.get(

@@ -23,6 +23,7 @@ from typing import Callable
 import pytest
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from comptoir.accounts.models import Customer
 from comptoir.orders.models import Order
@@ -115,6 +116,8 @@ ROUTES = {
     "POST /api/brands/{slug}/repairs/{repair_id}/quote/accept": Owned(lambda w: {"card": VISA}),
     "POST /api/brands/{slug}/repairs/{repair_id}/quote/challenge": Owned(lambda w: {"answer": "123456"}),
     "POST /api/brands/{slug}/repairs/{repair_id}/quote/decline": OWNED,
+    "POST /api/brands/{slug}/repairs/{repair_id}/photos": OWNED,  # multipart; refused before the files are read
+    "GET /api/brands/{slug}/repairs/{repair_id}/photos/{photo_id}": OWNED,
 }
 # Bodies the schema alone does not make valid (cross-field rules, nested required objects).
 BODIES = {
@@ -132,6 +135,10 @@ BODIES = {
 }
 # Body-carried ids name the brand their object lives in (the path has only {slug}).
 BODY_BRAND = {"POST /api/brands/{slug}/repairs": AA}
+# A path parameter whose value comes from another entry of the world for the routes under this path prefix
+# (a repair's photo is not a return's photo).
+PARAM_SOURCES = {"/api/brands/{slug}/repairs/{repair_id}/photos/": {"photo_id": "repair_photo_id"},
+                 "/api/staff/brands/{slug}/repairs/{repair_id}/photos/": {"photo_id": "repair_photo_id"}}
 
 
 @functools.cache
@@ -211,7 +218,7 @@ def test_every_route_has_an_access_entry():
 @pytest.fixture
 def world(api, media_root):
     """One signed-in shopper's objects at Alme (delivered order, return, case, address, cart), a repair
-    at Audrey Alexandre and a deletion request at Officine Générale: {param: (brand, value)}."""
+    with a photo at Audrey Alexandre and a deletion request at Officine Générale: {param: (brand, value)}."""
     order = delivered_order(api, AL, [("AL-TEE-WHT-S", 1)], placed_at=paris(1), delivered_at=paris(3))
     token = order.shopper_token
     ret = declare(api, order, now=paris(4), reason="wrong_size")
@@ -233,6 +240,11 @@ def world(api, media_root):
     repair = api.post(f"/brands/{AA}/repairs", {"order_number": repair_order.number,
                                                 "line_id": repair_order.lines[0]["id"], "description": "Strap"},
                       token=repair_order.shopper_token, now=NOW)
+    with_photo = api.client.post(f"/api/brands/{AA}/repairs/{repair['id']}/photos",
+                                 {"photos": [SimpleUploadedFile("strap.jpg", image_bytes(), "image/jpeg")]},
+                                 HTTP_AUTHORIZATION=f"Bearer {repair_order.shopper_token}",
+                                 HTTP_X_COMPTOIR_NOW=NOW.isoformat())
+    assert with_photo.status_code == 201, with_photo.content
     leaving = shopper(api, OG, now=NOW)
     deletion = api.delete(f"/brands/{OG}/me", token=leaving["token"], now=NOW)
     assert {case.status, address.status, cart.status, repair.status} == {201}, (case, address, cart, repair)
@@ -244,6 +256,7 @@ def world(api, media_root):
         "case_id": (AL, case["id"]), "address_id": (AL, address["id"]), "cart_id": (AL, cart["id"]),
         "sku": (AL, "AL-TEE-WHT-S"), "customer_id": (AL, Customer.objects.get(brand__slug=AL, email=email).pk),
         "repair_id": (AA, repair["id"]), "payout_id": (AL, payout.pk), "repair_order": (AA, repair_order.number),
+        "repair_photo_id": (AA, with_photo.json()["photos"][0]["id"]),
         "repair_line": (AA, repair_order.lines[0]["id"]), "request_id": (OG, deletion["request"]["id"]),
         # No exchange is made here: an unknown id stands in (refusal before any lookup is still proved).
         "exchange_id": (AL, str(uuid.uuid4())), "code": (AL, "no-such-code"),
@@ -256,9 +269,18 @@ def _params(route: str) -> list[str]:
     return [name for name in re.findall(r"{(\w+)}", route) if name != "slug"]
 
 
+def _source(route: str, name: str) -> str:
+    """The world entry holding the value of path parameter `name` for this route."""
+    path = route.split(" ", 1)[1]
+    for prefix, sources in PARAM_SOURCES.items():
+        if path.startswith(prefix):
+            return sources.get(name, name)
+    return name
+
+
 def _brand_of(route: str, world: dict) -> str:
     params = _params(route)
-    brands = {world[name][0] for name in params if name not in ("sku", "code")}
+    brands = {world[_source(route, name)][0] for name in params if name not in ("sku", "code")}
     assert len(brands) <= 1, route
     return brands.pop() if brands else BODY_BRAND.get(route, AL)
 
@@ -266,7 +288,7 @@ def _brand_of(route: str, world: dict) -> str:
 def _path(route: str, world: dict, slug: str) -> str:
     path = route.split(" ", 1)[1].removeprefix("/api").replace("{slug}", slug)
     for name in _params(route):
-        path = path.replace("{" + name + "}", str(world[name][1]))
+        path = path.replace("{" + name + "}", str(world[_source(route, name)][1]))
     return path
 
 

@@ -93,14 +93,15 @@ def test_a_file_that_is_not_an_image_is_refused_whatever_it_claims_and_nothing_i
 
 
 def test_too_large_and_too_many_photos_are_refused(api, media_root, monkeypatch):
+    from comptoir.core import images
     from comptoir.returns import photos
 
     order, received = received_return(api, skus=((TEE, 1),))
     item = received["items"][0]["id"]
-    monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 100)
     too_large = upload_photos(api, order, received["id"], item, [("big.jpg", image_bytes(), "image/jpeg")],
                               now=paris(7, 11))
-    monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 8 * 1024 * 1024)
     monkeypatch.setattr(photos, "MAX_PHOTOS_PER_ITEM", 1)
     too_many = upload_photos(api, order, received["id"], item, [("a.jpg", image_bytes(), "image/jpeg")] * 2,
                              now=paris(7, 11))

@@ -52,6 +52,14 @@ MESSAGES = {
         "en": "This address does not accept the {method} method.",
         "fr": "Cette adresse n'accepte pas la méthode {method}.",
     },
+    "photo_not_an_image": {
+        "en": "This file is not a photo: send a JPEG, PNG or WebP image.",
+        "fr": "Ce fichier n'est pas une photo : envoyez une image JPEG, PNG ou WebP.",
+    },
+    "photo_too_large": {
+        "en": "This photo is too large ({size}): at most {limit}.",
+        "fr": "Cette photo est trop lourde ({size}) : {limit} au plus.",
+    },
     "rate_limited": {
         "en": "Too many attempts. Please wait a moment and try again.",
         "fr": "Trop de tentatives. Patientez un instant puis réessayez.",

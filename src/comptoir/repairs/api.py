@@ -9,22 +9,27 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from comptoir.accounts.auth import optional_shopper, require_shopper, require_staff
 from comptoir.brands.services import get_brand
-from comptoir.core.errors import NotFound
+from comptoir.core.errors import InvalidInput, NotFound
 from comptoir.core.http import request_language
+from comptoir.core.images import CONTENT_TYPES, MAX_IMAGE_BYTES, image_response
 from comptoir.core.money import Money
 from comptoir.orders import queries as order_queries
 from comptoir.payments.gateway import CardDetails
-from comptoir.repairs import services, states
+from comptoir.repairs import photos as repair_photos
+from comptoir.repairs import rules, services, states
 from comptoir.repairs.guarantee import describe_guarantee
 from comptoir.repairs.models import RepairRequest
 
 router = Router(tags=["repairs"])
 staff_router = Router(tags=["staff"])
+
+IMAGE_RESPONSE = {"responses": {200: {"description": "A photo of the damage.", "content": {
+    kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(CONTENT_TYPES.values())}}}}
 
 
 class RepairIn(Schema):
@@ -32,7 +37,6 @@ class RepairIn(Schema):
     order_number: str | None = Field(default=None, max_length=20)
     line_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="The order line to repair")
     description: str = Field(default="", max_length=2000, description="The item and the damage")
-    photos: list[str] = Field(default=[], max_length=10, description="Stored file names of photos")
     language: Literal["en", "fr"] | None = None
 
 
@@ -70,6 +74,14 @@ class SendBackIn(Schema):
     tracking_number: str = Field(default="", max_length=80)
 
 
+class PhotoOut(Schema):
+    id: int
+    url: str
+    content_type: str
+    width: int
+    height: int
+
+
 class RepairOut(Schema):
     id: UUID
     number: str
@@ -78,7 +90,7 @@ class RepairOut(Schema):
     order_number: str | None
     line_id: int | None
     description: str
-    photos: list[str]
+    photos: list[PhotoOut]
     case_id: int | None
     assessment: str
     assessment_note: str
@@ -93,23 +105,32 @@ class RepairOut(Schema):
     access_token: str | None = None
 
 
-def repair_out(repair: RepairRequest, language: str, *, with_token: bool = False) -> dict:
+def photo_url(repair: RepairRequest, photo_id: int, *, staff: bool) -> str:
+    """Where a photo is read: staff by their token; the shopper as she reads her repair (signed in or token)."""
+    prefix = "/api/staff/brands" if staff else "/api/brands"
+    return f"{prefix}/{repair.brand.slug}/repairs/{repair.id}/photos/{photo_id}"
+
+
+def repair_out(repair: RepairRequest, language: str, *, with_token: bool = False, staff: bool = False) -> dict:
     return {
         "id": repair.id, "number": repair.number, "status": repair.status,
         "status_label": states.status_label(repair.status, language),
         "order_number": repair.order.number if repair.order_id else None, "line_id": repair.order_line_id,
-        "description": repair.description, "photos": repair.photos, "case_id": repair.case_id,
+        "description": repair.description, "case_id": repair.case_id,
         "assessment": repair.assessment, "assessment_note": repair.assessment_note, "quote_minor": repair.quote_minor,
         "quote": Money(repair.quote_minor, repair.currency).format(language) if repair.quote_minor else "",
         "quote_valid_until": repair.quote_valid_until, "payment_status": repair.payment_status,
         "challenge": repair.challenge, "return_tracking_number": repair.return_tracking_number,
         "requested_at": repair.requested_at, "received_at": repair.received_at,
         "access_token": repair.access_token if with_token else None,
+        "photos": [{"id": photo.pk, "url": photo_url(repair, photo.pk, staff=staff), "content_type": photo.content_type,
+                    "width": photo.width, "height": photo.height} for photo in repair.photos.all()],
     }
 
 
 def _repairs(brand):
-    return RepairRequest.objects.filter(brand=brand).select_related("brand", "order", "order_line")
+    return (RepairRequest.objects.filter(brand=brand).select_related("brand", "order", "order_line")
+            .prefetch_related("photos"))
 
 
 def _shopper_repair(request, slug: str, repair_id: UUID, token: str | None):
@@ -151,7 +172,7 @@ def request_repair(request, slug: str, payload: RepairIn, guest: Query[TokenQuer
     language = payload.language or request_language(request, default)
     repair = services.request_repair(
         brand, customer=customer, email=payload.email, language=language, order=order, line_id=payload.line_id,
-        description=payload.description, photos=payload.photos,
+        description=payload.description,
         actor=f"customer:{customer.id}" if customer else "guest", now=request.now,
     )
     return Status(201, repair_out(_repairs(brand).get(pk=repair.pk), language, with_token=True))
@@ -169,6 +190,26 @@ def my_repairs(request, slug: str):
 def my_repair(request, slug: str, repair_id: UUID, guest: Query[TokenQuery]):
     repair, _ = _shopper_repair(request, slug, repair_id, guest.token)
     return _render(request, repair)
+
+
+@router.post("/brands/{slug}/repairs/{repair_id}/photos", response={201: RepairOut},
+             summary=f"Add photos of the damage before sending the item (AA-REP-01; multipart field `photos`: JPEG, "
+                     f"PNG or WebP, {MAX_IMAGE_BYTES // 1024 // 1024} MB each, {rules.MAX_PHOTOS_PER_REPAIR} "
+                     f"per repair)")
+def add_photos(request, slug: str, repair_id: UUID, guest: Query[TokenQuery],
+               photos: File[list[UploadedFile]] = None):
+    repair, actor = _shopper_repair(request, slug, repair_id, guest.token)  # who asks, before what is sent
+    if not photos:
+        raise InvalidInput("invalid_input", fields="photos")
+    repair_photos.add_photos(repair, repair_photos.check_uploads(photos), actor=actor, now=request.now)
+    return Status(201, _render(request, repair))
+
+
+@router.get("/brands/{slug}/repairs/{repair_id}/photos/{photo_id}", openapi_extra=IMAGE_RESPONSE,
+            summary="A photo of the damage sent with my repair request (AA-REP-01)")
+def my_photo(request, slug: str, repair_id: UUID, photo_id: int, guest: Query[TokenQuery]):
+    repair, _ = _shopper_repair(request, slug, repair_id, guest.token)
+    return image_response(repair_photos.photo_of(repair, photo_id))
 
 
 @router.post("/brands/{slug}/repairs/{repair_id}/quote/accept", response=RepairOut,
@@ -219,13 +260,20 @@ def queue(request, slug: str, query: Query[QueueQuery]):
     repairs = _repairs(brand).order_by("requested_at")
     if query.status:
         repairs = repairs.filter(status=query.status)
-    return [repair_out(repair, "en") for repair in repairs[query.offset: query.offset + query.limit]]
+    return [repair_out(repair, "en", staff=True) for repair in repairs[query.offset: query.offset + query.limit]]
 
 
 @staff_router.get("/staff/brands/{slug}/repairs/{repair_id}", response=RepairOut)
 def detail(request, slug: str, repair_id: UUID):
     repair, _ = _staff_repair(request, slug, repair_id)
-    return repair_out(repair, "en")
+    return repair_out(repair, "en", staff=True)
+
+
+@staff_router.get("/staff/brands/{slug}/repairs/{repair_id}/photos/{photo_id}", openapi_extra=IMAGE_RESPONSE,
+                  summary="A photo of the damage the shopper sent (AA-REP-01)")
+def staff_photo(request, slug: str, repair_id: UUID, photo_id: int):
+    repair, _ = _staff_repair(request, slug, repair_id)
+    return image_response(repair_photos.photo_of(repair, photo_id))
 
 
 @staff_router.post("/staff/brands/{slug}/repairs/{repair_id}/ask-for-item", response=RepairOut,
@@ -233,7 +281,7 @@ def detail(request, slug: str, repair_id: UUID):
 def ask_for_item(request, slug: str, repair_id: UUID):
     repair, actor = _staff_repair(request, slug, repair_id)
     services.ask_for_item(repair, actor=actor, now=request.now)
-    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en")
+    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en", staff=True)
 
 
 @staff_router.post("/staff/brands/{slug}/repairs/{repair_id}/receive", response=RepairOut,
@@ -241,7 +289,7 @@ def ask_for_item(request, slug: str, repair_id: UUID):
 def receive(request, slug: str, repair_id: UUID):
     repair, actor = _staff_repair(request, slug, repair_id)
     services.receive_item(repair, actor=actor, now=request.now)
-    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en")
+    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en", staff=True)
 
 
 @staff_router.post("/staff/brands/{slug}/repairs/{repair_id}/assess", response=RepairOut,
@@ -250,7 +298,7 @@ def assess(request, slug: str, repair_id: UUID, payload: AssessIn):
     repair, actor = _staff_repair(request, slug, repair_id)
     services.assess(repair, assessment=payload.assessment, quote_minor=payload.quote_minor, note=payload.note,
                     actor=actor, now=request.now)
-    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en")
+    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en", staff=True)
 
 
 @staff_router.post("/staff/brands/{slug}/repairs/{repair_id}/repaired", response=RepairOut,
@@ -258,7 +306,7 @@ def assess(request, slug: str, repair_id: UUID, payload: AssessIn):
 def repaired(request, slug: str, repair_id: UUID, payload: SendBackIn):
     repair, actor = _staff_repair(request, slug, repair_id)
     services.mark_repaired(repair, tracking_number=payload.tracking_number, actor=actor, now=request.now)
-    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en")
+    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en", staff=True)
 
 
 @staff_router.post("/staff/brands/{slug}/repairs/{repair_id}/return", response=RepairOut,
@@ -266,4 +314,4 @@ def repaired(request, slug: str, repair_id: UUID, payload: SendBackIn):
 def send_back(request, slug: str, repair_id: UUID, payload: SendBackIn):
     repair, actor = _staff_repair(request, slug, repair_id)
     services.send_back_as_is(repair, tracking_number=payload.tracking_number, actor=actor, now=request.now)
-    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en")
+    return repair_out(_repairs(repair.brand).get(pk=repair.pk), "en", staff=True)

@@ -23,6 +23,10 @@ MESSAGES = {
         "en": "No card authentication is waiting for this quote.",
         "fr": "Aucune authentification de carte n'est en attente pour ce devis.",
     },
+    "too_many_repair_photos": {
+        "en": "A repair request takes at most {limit} photos of the damage.",
+        "fr": "Une demande de réparation accepte au plus {limit} photos du dommage.",
+    },
     "repair_description_required": {
         "en": "Describe the item and the damage, or choose an item of one of your orders.",
         "fr": "Décrivez l'article et le dommage, ou choisissez un article de l'une de vos commandes.",

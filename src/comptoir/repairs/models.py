@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from comptoir.core.images import random_image_name
 from comptoir.repairs import states
 
 
@@ -26,7 +27,8 @@ class RepairRequest(models.Model):
     order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     description = models.CharField(max_length=2000)
-    photos = models.JSONField(default=list)  # stored file names
+    # Legacy: names a client gave before photos were uploaded (RepairPhoto); never files, never shown.
+    photo_names = models.JSONField(default=list)
     case = models.ForeignKey("care.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=states.REQUESTED)
     assessment = models.CharField(max_length=20, choices=ASSESSMENTS, blank=True)
@@ -74,3 +76,29 @@ class RepairEvent(models.Model):
 
     class Meta:
         ordering = ["repair", "at", "id"]
+
+
+def repair_photo_path(photo: "RepairPhoto", filename: str) -> str:
+    """Stored under a random name: the shopper's file name never reaches the file system."""
+    return random_image_name(f"repairs/{photo.repair_id}", photo.content_type)
+
+
+class RepairPhoto(models.Model):
+    """A photo of the damage the shopper sent with her request (AA-REP-01: she writes first, then sends the
+    item), checked and re-encoded by core.images."""
+
+    repair = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=repair_photo_path, max_length=200)
+    content_type = models.CharField(max_length=20)  # checked from the file's own bytes, not the upload's header
+    size_bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120, blank=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["repair", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.repair_id} photo {self.pk}"

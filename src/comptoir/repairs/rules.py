@@ -6,6 +6,13 @@ from datetime import datetime, timedelta
 
 from comptoir.brands.policy import BrandPolicy
 from comptoir.core.decisions import Decision
+from comptoir.repairs import states
+
+# "The customer e-mails first, then sends the item": a few photos of the damage help staff answer before it
+# travels. A product limit, the same for every brand.
+MAX_PHOTOS_PER_REPAIR = 3
+# Photos are sent with the request and may be added until the item reaches the workshop.
+OPEN_FOR_PHOTOS = frozenset({states.REQUESTED, states.AWAITING_ITEM})
 
 # The assessment -> the move it makes: "a production defect ... repaired for free", "wear or impact ... a quote",
 # "too worn or damaged to be repaired ... returned to you as is".
@@ -36,4 +43,11 @@ def check_quote_open(valid_until: datetime | None, now: datetime) -> Decision:
     """A quote is answered while it is valid (quote_validity_days); afterwards the item goes back as is."""
     if valid_until is not None and now > valid_until:
         return Decision.refuse("repair_quote_expired", "AA-REP-01", until=valid_until.date().isoformat())
+    return Decision.allow()
+
+
+def check_photo_count(existing: int, added: int) -> Decision:
+    """A repair request carries at most MAX_PHOTOS_PER_REPAIR photos in all (AA-REP-01)."""
+    if existing + added > MAX_PHOTOS_PER_REPAIR:
+        return Decision.refuse("too_many_repair_photos", "AA-REP-01", limit=MAX_PHOTOS_PER_REPAIR)
     return Decision.allow()

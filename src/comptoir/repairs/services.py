@@ -11,10 +11,12 @@ from datetime import datetime
 from django.db import transaction
 
 from comptoir.care.models import Case, CaseMessage
+from comptoir.core.images import CheckedImage
 from comptoir.core.errors import Conflict, InvalidInput, NotFound, PaymentRefused
 from comptoir.payments.gateway import CardDetails, GatewayResult, card_network_of, get_gateway
 from comptoir.payments.rules import check_payment_method
 from comptoir.repairs import rules, states
+from comptoir.repairs.photos import store_photos
 from comptoir.repairs.emails import notify_repair
 from comptoir.repairs.models import RepairEvent, RepairRequest
 
@@ -44,11 +46,13 @@ def _lock(repair_id) -> RepairRequest:
 
 
 def request_repair(brand, *, customer, email: str, language: str, order=None, line_id: int | None = None,
-                   description: str, photos: list[str], actor: str, now: datetime) -> RepairRequest:
+                   description: str, photos: list[CheckedImage] = (), actor: str, now: datetime) -> RepairRequest:
     """AA-REP-01 "Please send the customer service department an e-mail before doing so": the request opens a
-    care case ("repair") that staff answer with where to send the item."""
+    care case ("repair") that staff answer with where to send the item; photos of the damage (already checked,
+    at most MAX_PHOTOS_PER_REPAIR) are stored with it."""
     policy = brand.policy_object
     rules.check_repairs_offered(policy).enforce()
+    rules.check_photo_count(0, len(photos)).enforce(InvalidInput)
     line = None
     if line_id is not None:
         line = order.lines.filter(pk=line_id).first() if order is not None else None
@@ -71,10 +75,11 @@ def request_repair(brand, *, customer, email: str, language: str, order=None, li
         repair = RepairRequest.objects.create(
             brand=brand, number=number, customer=customer or getattr(order, "customer", None), email=email,
             language=language, access_token=secrets.token_urlsafe(24), order=order, order_line=line,
-            description=description, photos=list(photos), case=case, currency=policy.currency, requested_at=now,
+            description=description, case=case, currency=policy.currency, requested_at=now,
         )
+        stored = store_photos(repair, list(photos), actor=actor, now=now)
         RepairEvent.objects.create(repair=repair, kind="requested", to_status=repair.status, actor=actor, at=now,
-                                   data={"case": case.pk, "photos": list(photos)})
+                                   data={"case": case.pk, "photos": [row.pk for row in stored]})
         notify_repair(repair, "repair_requested", now=now)
     return repair
 
@@ -205,6 +210,6 @@ def shopper_repairs(brand, customer, *, limit: int = 50) -> list[RepairRequest]:
 
 
 def shopper_repair(brand, customer, repair_id) -> RepairRequest | None:
-    """One repair of the shopper's; None for anyone else's."""
+    """One repair of the shopper's, with its photos; None for anyone else's."""
     return (RepairRequest.objects.filter(brand=brand, customer=customer, pk=repair_id)
-            .select_related("brand", "order", "order_line").first())
+            .select_related("brand", "order", "order_line").prefetch_related("photos").first())

@@ -4,7 +4,7 @@ refunds to make. Rows change only through the actions (the services), with the r
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from comptoir.brands.admin_scope import BrandFilter, BrandScopedAdmin, ScopedInl
 from comptoir.core.admin_actions import STAFF_LANGUAGE, ServiceActionsMixin
 from comptoir.core.admin_readonly import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from comptoir.core.errors import DomainError
+from comptoir.core.images import image_response
 from comptoir.returns import photos, services, states
 from comptoir.returns.inspection_form import item_forms
 from comptoir.returns.models import ReturnedParcel, ReturnEvent, ReturnItem, ReturnRequest
@@ -101,9 +102,7 @@ class ReturnRequestAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, BrandScopedAdm
             photo = photos.photo_of(ret, photo_id)
         except DomainError:
             raise Http404 from None
-        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return image_response(photo)
 
     @admin.display(description="inspection")
     def inspection(self, ret):

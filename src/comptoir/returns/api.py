@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from comptoir.accounts.auth import optional_shopper, require_staff
 from comptoir.brands.services import get_brand
 from comptoir.core.errors import DomainError, InvalidInput
 from comptoir.core.http import idempotency_key, request_language
+from comptoir.core.images import image_response
 from comptoir.core.rate_limit import limit_by_ip
 from comptoir.orders import queries as order_queries
 from comptoir.orders.api import GuestQuery
@@ -72,15 +73,6 @@ def _render(request, ret, *, shopper: bool = True):
     ret = queries.staff_return(ret.brand, ret.pk)
     language = request_language(request, ret.language) if shopper else "en"
     return return_out(ret, language, preview=_preview(ret, request.now), staff=not shopper)
-
-
-def _photo_response(photo) -> FileResponse:
-    """The stored image with the type checked at upload; never sniffed, never cached by shared caches."""
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}"'
-    return response
 
 
 # --- Shopper -------------------------------------------------------------------------------------------
@@ -191,7 +183,7 @@ def _pdf(ret, now) -> HttpResponse:
             summary="A photo taken when my returned item was inspected (OG-RET-04, AL-RET-05)")
 def my_photo(request, slug: str, return_id: UUID, photo_id: int, guest: Query[GuestQuery]):
     _, ret = _shopper_return(request, slug, return_id, guest.token)
-    return _photo_response(inspection_photos.photo_of(ret, photo_id))
+    return image_response(inspection_photos.photo_of(ret, photo_id))
 
 
 @router.get("/brands/{slug}/returns/{return_id}/label.pdf", openapi_extra=PDF_RESPONSE,
@@ -287,7 +279,7 @@ def add_photos(request, slug: str, return_id: UUID, item_id: int, photos: File[l
 @staff_router.get("/staff/brands/{slug}/returns/{return_id}/photos/{photo_id}", openapi_extra=IMAGE_RESPONSE)
 def staff_photo(request, slug: str, return_id: UUID, photo_id: int):
     ret, _ = _staff_return(request, slug, return_id)
-    return _photo_response(inspection_photos.photo_of(ret, photo_id))
+    return image_response(inspection_photos.photo_of(ret, photo_id))
 
 
 @staff_router.post("/staff/brands/{slug}/returns/{return_id}/refund", response=ReturnOut,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from comptoir.returns.photos import CONTENT_TYPES
+from comptoir.core.images import ACCEPT
 
 OUTCOMES = [("pending", "Not inspected yet"), ("accept", "Accept"), ("refuse", "Refuse")]
 
@@ -18,8 +18,7 @@ class MultiplePhotoField(forms.FileField):
     """Several files in one input; each is checked later from its bytes (returns.photos.check_upload)."""
 
     def __init__(self, *args, **kwargs):
-        accept = ",".join(sorted(CONTENT_TYPES.values()))
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": accept, "multiple": True}))
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ACCEPT, "multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

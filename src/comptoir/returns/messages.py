@@ -102,14 +102,6 @@ MESSAGES = {
         "fr": "Les frais d'envoi de ce retour ne sont pas remboursés : seuls les retours envoyés d'un pays que "
               "l'étiquette prépayée ne dessert pas le sont.",
     },
-    "photo_not_an_image": {
-        "en": "This file is not a photo: send a JPEG, PNG or WebP image.",
-        "fr": "Ce fichier n'est pas une photo : envoyez une image JPEG, PNG ou WebP.",
-    },
-    "photo_too_large": {
-        "en": "This photo is too large ({size}): at most {limit}.",
-        "fr": "Cette photo est trop lourde ({size}) : {limit} au plus.",
-    },
     "too_many_photos": {
         "en": "An item can have at most {limit} inspection photos.",
         "fr": "Un article peut avoir au plus {limit} photos de contrôle.",

@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 
+from comptoir.core.images import random_image_name
 from comptoir.returns import states
 
 
@@ -150,8 +151,7 @@ class ReturnedParcel(models.Model):
 
 def inspection_photo_path(photo: "InspectionPhoto", filename: str) -> str:
     """Stored under a random name: the shopper's or staff's file name never reaches the file system."""
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[photo.content_type]
-    return f"inspections/{photo.item.return_request_id}/{uuid.uuid4().hex}.{extension}"
+    return random_image_name(f"inspections/{photo.item.return_request_id}", photo.content_type)
 
 
 class InspectionPhoto(models.Model):

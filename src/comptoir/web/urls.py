@@ -37,6 +37,8 @@ urlpatterns = [
     path("<slug:brand>/account/repairs/new", repairs.new_repair, name="new_repair"),
     path("<slug:brand>/account/repairs/<uuid:repair_id>/", repairs.repair_page, name="repair"),
     path("<slug:brand>/account/repairs/<uuid:repair_id>/quote", repairs.repair_quote, name="repair_quote"),
+    path("<slug:brand>/account/repairs/<uuid:repair_id>/photos/<int:photo_id>", repairs.repair_photo,
+         name="repair_photo"),
     path("<slug:brand>/account/newsletter/", privacy.newsletter_page, name="newsletter"),
     path("<slug:brand>/account/privacy/", privacy.privacy, name="privacy"),
     path("<slug:brand>/account/privacy/my-data.json", privacy.data_export, name="data_export"),

@@ -1,12 +1,14 @@
-"""My repairs (AA-REP-01): the list, the request (from an order line, or describing the item), and each
-repair's page where a quote is accepted with a card (3-D Secure where the brand asks) or declined."""
+"""My repairs (AA-REP-01): the list, the request (from an order line, or describing the item, with up to three
+photos of the damage), and each repair's page where a quote is accepted with a card (3-D Secure where the brand
+asks) or declined."""
 
 from __future__ import annotations
 
 from django.shortcuts import redirect
 
 from comptoir.core.errors import DomainError, InvalidInput, NotFound
-from comptoir.repairs import rules, services, states
+from comptoir.core.images import ACCEPT, MAX_IMAGE_BYTES, image_response
+from comptoir.repairs import photos, rules, services, states
 from comptoir.web.pages import account_page, message_of, show
 from comptoir.web.views.exchanges import order_line
 from comptoir.web.views.payment_fields import card_from_post
@@ -31,9 +33,10 @@ def new_repair(request, brand):
     if request.method != "POST":
         return _form(request, order, line, description)
     try:
+        checked = photos.check_uploads(request.FILES.getlist("photos"))  # nothing is stored if one is refused
         repair = services.request_repair(
             brand, customer=request.customer, email=request.customer.email, language=request.language, order=order,
-            line_id=line.id if line else None, description=description, photos=[],
+            line_id=line.id if line else None, description=description, photos=checked,
             actor=f"customer:{request.customer.pk}", now=request.now)
     except DomainError as error:
         return _form(request, order, line, description, error=message_of(request, error), status=error.status)
@@ -44,7 +47,9 @@ def _form(request, order, line, description: str, *, error: str = "", status: in
     name = (line.product_name.get(request.language) or line.product_name.get("en", line.sku)) if line else ""
     return show(request, "web/account/repair_form.html", {
         "order": order, "line": line, "name": name, "description": description, "error": error,
-        "offered": _offered(request.brand)}, status=status)
+        "offered": _offered(request.brand), "accept": ACCEPT, "max_photos": rules.MAX_PHOTOS_PER_REPAIR,
+        "max_megabytes": MAX_IMAGE_BYTES // 1024 // 1024},
+        status=status)
 
 
 def _repair(request, brand, repair_id):
@@ -66,6 +71,12 @@ def _repair_page(request, repair, *, error: str = "", status: int = 200):
             repair.quote_valid_until, request.now).allowed,
         "challenge": repair.payment_status == "requires_action",
     }, status=status)
+
+
+@account_page
+def repair_photo(request, brand, repair_id, photo_id: int):
+    """A photo of the damage she sent, for the shopper whose repair it is (another's: 404)."""
+    return image_response(photos.photo_of(_repair(request, brand, repair_id), photo_id))
 
 
 @account_page

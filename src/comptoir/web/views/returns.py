@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.images import image_response
 from comptoir.core.rate_limit import limit_by_ip
 from comptoir.returns import photos, queries, services, states
 from comptoir.returns.emails import DOCUMENT_NAMES, reason_label, refusal_label
@@ -138,7 +139,4 @@ def label(request, brand, return_id):
 def photo(request, brand, return_id, photo_id: int):
     """A photo taken when her item was inspected (OG-RET-04), for the shopper who may see the return."""
     found = photos.photo_of(_find_return(request, brand, return_id), photo_id)
-    response = FileResponse(found.image.open("rb"), content_type=found.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return image_response(found)
