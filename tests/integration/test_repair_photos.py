@@ -13,6 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from comptoir.accounts.models import Customer
+from comptoir.consent.erasure import erase_account
+from comptoir.consent.personal_data import export_personal_data
 from comptoir.repairs.models import RepairEvent, RepairPhoto, RepairRequest
 from factories import shopper, staff, staff_client
 from return_journeys import AA, AL, delivered_order, image_bytes, paris
@@ -280,3 +283,24 @@ def test_staff_see_the_photos_in_the_repair_admin_and_other_brands_do_not(api, m
     assert "private" in served["Cache-Control"]  # the admin keeps it out of every cache (never_cache)
     assert other_brand.get(photo_url).status_code == 404
     assert other_brand.get(change).status_code in (302, 404)
+
+
+# --- Personal data --------------------------------------------------------------------------------------
+
+def test_ALL_ACC_04_her_repairs_are_in_her_export_and_their_photos_go_with_her_account(
+        api, media_root, django_capture_on_commit_callbacks):
+    order = aa_order(api)
+    repair = ask_repair(api, order)
+    assert add_photos(Client(), repair, [jpeg("strap.jpg")], token=order.shopper_token)[0] == 201
+    customer = Customer.objects.get(brand__slug=AA, email=order.email)
+
+    [exported] = export_personal_data(customer, now=NOW)["repairs"]
+    assert (exported["number"], exported["description"], exported["photos"]) == (
+        repair["number"], "The strap came loose", ["strap.jpg"])
+
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the erasure is committed
+        erase_account(customer, actor="test", source="test", now=NOW)
+
+    kept = RepairRequest.objects.get(pk=repair["id"])
+    assert kept.email != order.email and "strap" not in kept.description
+    assert not RepairPhoto.objects.filter(repair=kept).exists() and stored_files(media_root) == []

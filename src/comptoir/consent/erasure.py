@@ -27,6 +27,7 @@ from comptoir.invoices.services import issue_invoice
 from comptoir.notifications.models import OutboxMessage
 from comptoir.orders import states
 from comptoir.orders.models import Order, OrderEvent
+from comptoir.repairs.models import RepairPhoto, RepairRequest
 from comptoir.returns import states as return_states
 from comptoir.returns.models import ReturnRequest
 
@@ -102,6 +103,12 @@ def erase_account(customer: Customer, *, actor: str, source: str, now: datetime)
         OrderEvent.objects.filter(order__customer=customer, kind="shipping_address_changed").update(
             data={"erased": True})
         ReturnRequest.objects.filter(customer=customer).update(email=placeholder)
+        # A repair keeps its number, status and amounts; what she wrote and the photos of her item go.
+        RepairRequest.objects.filter(customer=customer).update(email=placeholder, description=ERASED_TEXT,
+                                                                photo_names=[])
+        photos = list(RepairPhoto.objects.filter(repair__customer=customer))
+        RepairPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+        transaction.on_commit(lambda: [photo.image.delete(save=False) for photo in photos])
         Case.objects.filter(customer=customer).update(email=placeholder)
         # Replies quote the shopper too: every message of their cases is emptied, the case itself stays.
         CaseMessage.objects.filter(case__customer=customer).update(body=ERASED_TEXT)

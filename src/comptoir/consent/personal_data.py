@@ -22,6 +22,7 @@ from comptoir.consent.models import (
 from comptoir.invoices.models import Invoice
 from comptoir.orders.models import Order
 from comptoir.payouts.models import Payout
+from comptoir.repairs.models import RepairRequest
 from comptoir.returns.models import ReturnRequest
 
 FORMAT = "comptoir.personal-data/1"
@@ -33,7 +34,8 @@ def _when(value) -> str | None:
 
 def export_personal_data(customer: Customer, *, now: datetime) -> dict:
     """The shopper's data: profile, addresses, orders (lines, payments, parcels, invoices), returns,
-    newsletter, consent history, stock alerts, transfers sent back, customer-care cases and deletion requests."""
+    newsletter, consent history, stock alerts, repairs, transfers sent back, customer-care cases and deletion
+    requests."""
     brand = customer.brand
     return {
         "format": FORMAT,
@@ -68,6 +70,12 @@ def export_personal_data(customer: Customer, *, now: datetime) -> dict:
             {"sku": a.variant.sku, "email": a.email, "status": a.status, "created_at": _when(a.created_at),
              "sent_at": _when(a.sent_at)}
             for a in StockAlert.objects.filter(brand=brand, email=customer.email).select_related("variant")
+        ],
+        "repairs": [
+            {"number": r.number, "status": r.status, "description": r.description, "assessment": r.assessment,
+             "quote_minor": r.quote_minor, "currency": r.currency, "requested_at": _when(r.requested_at),
+             "closed_at": _when(r.closed_at), "photos": [p.original_name or f"photo-{p.pk}" for p in r.photos.all()]}
+            for r in RepairRequest.objects.filter(customer=customer).prefetch_related("photos").order_by("requested_at")
         ],
         # Money sent back by transfer, with the IBAN the shopper gave for it.
         "transfers_to_you": [
