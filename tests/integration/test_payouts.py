@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
-from django.test import Client
 
-from comptoir.brands.models import Brand, StaffMembership
+from comptoir.brands.models import Brand
 from comptoir.care.models import Case
 from comptoir.core.errors import Conflict, InvalidInput
 from comptoir.core.money import Money
@@ -22,6 +20,7 @@ from comptoir.payments.models import Payment, PaymentEntry
 from comptoir.payouts.models import CANCELLED_ORDER_TRANSFER, REFUND_TRANSFER_BACK, Payout
 from comptoir.payouts.services import record_payout_iban, record_payout_sent, staff_payouts
 from comptoir.refunds.models import Refund
+from factories import staff_client
 from payout_journeys import AA, EXPIRED_AT, cancelled_transfer_payout, refund_transfer_payout
 
 SENT_AT = EXPIRED_AT + timedelta(days=1)
@@ -187,13 +186,6 @@ def test_the_queue_lists_pending_transfers_oldest_first_in_two_queries(api, djan
 
 # --- The back office ----------------------------------------------------------------------------------------
 
-
-def staff_client(brand_slug: str, username: str) -> Client:
-    user = User.objects.create_user(username=username, password="staff-passphrase-1", is_staff=True)
-    StaffMembership.objects.create(user=user, brand=Brand.objects.get(slug=brand_slug))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def mark(client, payouts, *, now=SENT_AT, **fields):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.files.base import ContentFile
+from django.db import models
 from django.http import FileResponse
+from ninja import Schema
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from comptoir.core.errors import InvalidInput
@@ -19,6 +21,31 @@ MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 ACCEPT = ",".join(sorted(CONTENT_TYPES.values()))  # for a file input's `accept` attribute
+
+
+class StoredImage(models.Model):
+    """The columns of a stored image; each kind of photo adds what it belongs to and its `upload_to`."""
+
+    content_type = models.CharField(max_length=20)  # checked from the file's own bytes, not the upload's header
+    size_bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120, blank=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=80)
+
+    class Meta:
+        abstract = True
+
+
+class PhotoOut(Schema):
+    """A stored image as the API lists it; `url` is a view that checks who asks."""
+
+    id: int
+    url: str
+    content_type: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True, slots=True)

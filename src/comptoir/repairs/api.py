@@ -16,7 +16,7 @@ from comptoir.accounts.auth import optional_shopper, require_shopper, require_st
 from comptoir.brands.services import get_brand
 from comptoir.core.errors import InvalidInput, NotFound
 from comptoir.core.http import request_language
-from comptoir.core.images import CONTENT_TYPES, MAX_IMAGE_BYTES, image_response
+from comptoir.core.images import CONTENT_TYPES, MAX_IMAGE_BYTES, PhotoOut, image_response
 from comptoir.core.money import Money
 from comptoir.orders import queries as order_queries
 from comptoir.payments.gateway import CardDetails
@@ -74,12 +74,6 @@ class SendBackIn(Schema):
     tracking_number: str = Field(default="", max_length=80)
 
 
-class PhotoOut(Schema):
-    id: int
-    url: str
-    content_type: str
-    width: int
-    height: int
 
 
 class RepairOut(Schema):

@@ -6,7 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from comptoir.core.images import random_image_name
+from comptoir.core.images import StoredImage, random_image_name
 from comptoir.repairs import states
 
 
@@ -83,19 +83,12 @@ def repair_photo_path(photo: "RepairPhoto", filename: str) -> str:
     return random_image_name(f"repairs/{photo.repair_id}", photo.content_type)
 
 
-class RepairPhoto(models.Model):
+class RepairPhoto(StoredImage):
     """A photo of the damage the shopper sent with her request (AA-REP-01: she writes first, then sends the
     item), checked and re-encoded by core.images."""
 
     repair = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(upload_to=repair_photo_path, max_length=200)
-    content_type = models.CharField(max_length=20)  # checked from the file's own bytes, not the upload's header
-    size_bytes = models.PositiveIntegerField()
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    original_name = models.CharField(max_length=120, blank=True)
-    uploaded_at = models.DateTimeField()
-    uploaded_by = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["repair", "id"]

@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 
-from comptoir.core.images import random_image_name
+from comptoir.core.images import StoredImage, random_image_name
 from comptoir.returns import states
 
 
@@ -154,18 +154,11 @@ def inspection_photo_path(photo: "InspectionPhoto", filename: str) -> str:
     return random_image_name(f"inspections/{photo.item.return_request_id}", photo.content_type)
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(StoredImage):
     """A photo staff took of a returned item at inspection (OG-RET-04, AL-RET-05): the proof of a refusal."""
 
     item = models.ForeignKey(ReturnItem, on_delete=models.CASCADE, related_name="inspection_photos")
     image = models.FileField(upload_to=inspection_photo_path, max_length=200)
-    content_type = models.CharField(max_length=20)  # checked from the file's own bytes, not the upload's header
-    size_bytes = models.PositiveIntegerField()
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    original_name = models.CharField(max_length=120, blank=True)
-    uploaded_at = models.DateTimeField()
-    uploaded_by = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["item", "id"]

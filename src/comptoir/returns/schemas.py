@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from comptoir.core.images import PhotoOut
 from comptoir.core.money import Money
 from comptoir.returns import states
 from comptoir.returns.emails import reason_label, refusal_label
@@ -82,12 +83,6 @@ class PreviewOut(Schema):
     parts: list[dict]
 
 
-class PhotoOut(Schema):
-    id: int
-    url: str
-    content_type: str
-    width: int
-    height: int
 
 
 class ItemOut(Schema):
