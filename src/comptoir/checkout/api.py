@@ -16,7 +16,7 @@ from comptoir.checkout import placement, services
 from comptoir.checkout.models import Cart
 from comptoir.core.http import idempotency_key, request_language
 from comptoir.orders.schemas import PlacedOrderOut, order_out
-from comptoir.payments.gateway import CardDetails
+from comptoir.payments.schemas import CardIn
 
 router = Router(tags=["checkout"])
 
@@ -47,14 +47,6 @@ class CartOut(BaseModel):
     status: str
     lines: list[CartLineOut]
     subtotal_minor: int
-
-
-class CardIn(Schema):
-    number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")
-    expiry_month: int = Field(ge=1, le=12)
-    expiry_year: int = Field(ge=2000, le=2100)
-    cvc: str = Field(min_length=3, max_length=4, pattern=r"^[0-9]+$")
-    holder: str = Field(default="", max_length=100)
 
 
 class PaymentIn(Schema):
@@ -117,8 +109,7 @@ def checkout(request, slug: str, cart_id: UUID, payload: CheckoutIn):
         email=payload.email, shipping_address=payload.shipping_address.dict(),
         billing_address=payload.billing_address.dict() if payload.billing_address else None,
         shipping_method=payload.shipping_method, payment_method=payload.payment.method,
-        card=CardDetails(number=card.number.replace(" ", ""), expiry_month=card.expiry_month,
-                         expiry_year=card.expiry_year, cvc=card.cvc, holder=card.holder) if card else None,
+        card=card.details() if card else None,
         language=payload.language or request_language(request, brand.policy_object.default_language),
         codes=tuple(code[:40] for code in payload.codes),
     )

@@ -18,7 +18,7 @@ from comptoir.core.messages import render_message
 from comptoir.exchanges import rules, services, states
 from comptoir.exchanges.models import ExchangeRequest
 from comptoir.orders.api import GuestQuery
-from comptoir.repairs.api import CardIn
+from comptoir.payments.schemas import CardIn
 from comptoir.returns import queries as return_queries
 
 router = Router(tags=["exchanges"])

@@ -19,7 +19,7 @@ from comptoir.core.http import request_language
 from comptoir.core.images import CONTENT_TYPES, MAX_IMAGE_BYTES, PhotoOut, image_response
 from comptoir.core.money import Money
 from comptoir.orders import queries as order_queries
-from comptoir.payments.gateway import CardDetails
+from comptoir.payments.schemas import CardIn
 from comptoir.repairs import photos as repair_photos
 from comptoir.repairs import rules, services, states
 from comptoir.repairs.guarantee import describe_guarantee
@@ -45,17 +45,6 @@ class TokenQuery(Schema):
                                                                       "(or, with order_number, the order's)")
 
 
-class CardIn(Schema):
-    number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")
-    expiry_month: int = Field(ge=1, le=12)
-    expiry_year: int = Field(ge=2000, le=2100)
-    cvc: str = Field(min_length=3, max_length=4, pattern=r"^[0-9]+$")
-    holder: str = Field(default="", max_length=100)
-
-    def details(self) -> CardDetails:
-        return CardDetails(self.number.replace(" ", ""), self.expiry_month, self.expiry_year, self.cvc, self.holder)
-
-
 class AcceptIn(Schema):
     card: CardIn
 
@@ -72,8 +61,6 @@ class AssessIn(Schema):
 
 class SendBackIn(Schema):
     tracking_number: str = Field(default="", max_length=80)
-
-
 
 
 class RepairOut(Schema):
