@@ -149,6 +149,11 @@ def browse(chromium, live_server):
         context.close()
 
 
+def reload_preset(slug: str) -> None:
+    """Load one bundled preset again (a transactional test starts from a flushed or dirty database)."""
+    load_preset(next(folder for folder in bundled_preset_folders() if folder.name == slug), now=LOADED_AT)
+
+
 @pytest.fixture
 def presets_in_place(presets_restored_afterwards, django_db_blocker):
     """For a transactional test: the four presets are in the database when it starts (a transactional test

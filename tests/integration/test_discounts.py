@@ -22,7 +22,7 @@ from comptoir.discounts.models import DiscountCode, DiscountRedemption
 from comptoir.discounts.rules import LineFacts
 from comptoir.discounts.services import NewDiscount
 from comptoir.orders.models import Order
-from conftest import LOADED_AT, Api
+from conftest import Api, LOADED_AT, reload_preset
 from factories import order, shopper, staff
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -358,9 +358,6 @@ def test_AL_PAY_07_the_demo_codes_are_created_once():
 
 # --- The race of oscar#2101 (PostgreSQL: row locks across connections) --------------------------------------
 
-def _preset(slug: str):
-    return next(folder for folder in bundled_preset_folders() if folder.name == slug)
-
 
 @pytest.fixture
 def presets_restored_afterwards(django_db_blocker):
@@ -377,7 +374,7 @@ def presets_restored_afterwards(django_db_blocker):
 def test_AL_PAY_07_five_orders_racing_for_a_single_use_code_get_it_once(client, presets_restored_afterwards):
     """oscar#2101: a code limited to one use, redeemed by 5 orders at the same instant, is used exactly
     once; the 4 others are refused and leave no redemption behind."""
-    load_preset(_preset(ALME), now=LOADED_AT)
+    reload_preset(ALME)
     discount = new_code(usage_limit=1)
     api = Api(client)
     orders = [placed_order(api, email=f"racer{n}@example.com") for n in range(5)]

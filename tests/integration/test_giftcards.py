@@ -26,7 +26,7 @@ from comptoir.giftcards.services import (
 )
 from comptoir.notifications.models import OutboxMessage
 from comptoir.orders.models import Order, OrderLine
-from conftest import LOADED_AT
+from conftest import LOADED_AT, reload_preset
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
@@ -358,9 +358,6 @@ def test_for_any_redeems_and_restores_the_balance_is_never_negative_and_equals_t
 
 # --- Two checkouts at once (PostgreSQL) ------------------------------------------------------------
 
-def _preset(slug: str):
-    return next(folder for folder in bundled_preset_folders() if folder.name == slug)
-
 
 @pytest.fixture
 def _presets_restored_afterwards(django_db_blocker):
@@ -377,7 +374,7 @@ def _presets_restored_afterwards(django_db_blocker):
 def test_two_checkouts_spending_a_whole_card_at_once_one_gets_it_the_other_is_refused(_presets_restored_afterwards):
     """saleor#13640: two checkouts each redeem the card's whole balance at the same instant; the row
     lock lets one take it and the other sees an empty card."""
-    load_preset(_preset(ALME), now=LOADED_AT)
+    reload_preset(ALME)
     card, _ = gift_card(8000)
     orders = [an_order(), an_order()]
     start = threading.Barrier(2)

@@ -19,14 +19,14 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from comptoir.brands.presets import bundled_preset_folders, load_preset
 from comptoir.invoices.models import INVOICE, Invoice, InvoiceSequence
 from comptoir.invoices.services import issue_invoice
 from comptoir.orders.models import Order
-from conftest import LOADED_AT
+from conftest import reload_preset
 from factories import PARIS, VISA
 
 pytestmark = [
+    pytest.mark.usefixtures("presets_restored_afterwards"),
     pytest.mark.postgres_only,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locks across connections)"),
 ]
@@ -36,18 +36,10 @@ MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
 ALME = "alme"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _presets_restored_afterwards(django_db_blocker):
-    """Put the four presets back after the flushes, as django_db_setup left them."""
-    yield
-    with django_db_blocker.unblock():
-        for folder in bundled_preset_folders():
-            load_preset(folder, now=LOADED_AT)
-
 
 def _alme_orders(count: int) -> list[Order]:
     """`count` Almé orders, paid by card and so confirmed at once, placed through the API."""
-    load_preset(next(folder for folder in bundled_preset_folders() if folder.name == ALME), now=LOADED_AT)
+    reload_preset(ALME)
     client, numbers = Client(), []
     headers = {"HTTP_X_COMPTOIR_NOW": MONDAY_10AM.isoformat()}
     for n in range(count):

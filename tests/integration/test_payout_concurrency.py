@@ -13,31 +13,24 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections, connection
 
-from comptoir.brands.presets import bundled_preset_folders, load_preset
 from comptoir.core.errors import Conflict
 from comptoir.notifications.models import OutboxMessage
 from comptoir.payments.models import PaymentEntry
 from comptoir.payouts.services import record_payout_sent
-from conftest import LOADED_AT
+from conftest import reload_preset
 from payout_journeys import AA, EXPIRED_AT, cancelled_transfer_payout
 
 pytestmark = [
+    pytest.mark.usefixtures("presets_restored_afterwards"),
     pytest.mark.postgres_only,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locks across connections)"),
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _presets_restored_afterwards(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        for folder in bundled_preset_folders():
-            load_preset(folder, now=LOADED_AT)
-
 
 @pytest.mark.django_db(transaction=True)
 def test_ALL_RFD_06_two_clerks_marking_the_same_transfer_at_once_record_it_once(api):
-    load_preset(next(folder for folder in bundled_preset_folders() if folder.name == AA), now=LOADED_AT)
+    reload_preset(AA)
     payout = cancelled_transfer_payout(api)
     sent_at = EXPIRED_AT + timedelta(days=1)
     outcomes, barrier = [], threading.Barrier(2)

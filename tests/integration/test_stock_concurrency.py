@@ -18,15 +18,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from comptoir.brands.presets import bundled_preset_folders, load_preset
 from comptoir.catalog.models import Variant
 from comptoir.orders.models import Order
 from comptoir.payments.models import Payment
-from conftest import LOADED_AT
+from conftest import reload_preset
 from factories import PARIS, VISA
 
 # The marker says what the test needs; the skip enforces it without a conftest hook.
 pytestmark = [
+    pytest.mark.usefixtures("presets_restored_afterwards"),
     pytest.mark.postgres_only,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locks across connections)"),
 ]
@@ -37,17 +37,6 @@ ALME = "alme"
 SKU = "AL-DRESS-BLK-S"
 
 
-def _preset(slug: str):
-    return next(folder for folder in bundled_preset_folders() if folder.name == slug)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _presets_restored_afterwards(django_db_blocker):
-    """Put the four presets back after the flushes, as django_db_setup left them."""
-    yield
-    with django_db_blocker.unblock():
-        for folder in bundled_preset_folders():
-            load_preset(folder, now=LOADED_AT)
 
 
 def _post(client: Client, path: str, body: dict, key: str | None = None):
@@ -95,7 +84,7 @@ def _run_together(calls) -> list[tuple[int, dict]]:
 def test_twenty_shoppers_racing_for_five_dresses_get_five_orders_and_fifteen_refusals():
     """Stock is taken in one conditional UPDATE: 20 simultaneous checkouts for the last 5 units place
     exactly 5 orders, refuse 15 with 409 (never a 500) and leave the stock at 0, never below."""
-    load_preset(_preset(ALME), now=LOADED_AT)
+    reload_preset(ALME)
     Variant.objects.filter(sku=SKU).update(stock=5)
     carts = [_new_cart() for _ in range(20)]
 
@@ -122,7 +111,7 @@ def test_twenty_shoppers_racing_for_five_dresses_get_five_orders_and_fifteen_ref
 def test_one_checkout_sent_four_times_at_once_with_one_idempotency_key_places_one_order():
     """A retried checkout (same Idempotency-Key, sent 4 times at once) places one order, takes one payment
     and the stock once; every answer names the same order."""
-    load_preset(_preset(ALME), now=LOADED_AT)
+    reload_preset(ALME)
     Variant.objects.filter(sku=SKU).update(stock=10)
     cart_id = _new_cart(quantity=2)
 
@@ -143,7 +132,7 @@ def test_one_checkout_sent_four_times_at_once_with_one_idempotency_key_places_on
 def test_one_cart_checked_out_four_times_at_once_with_four_keys_places_one_order():
     """A cart becomes one order: four checkouts of it at once, each with its own Idempotency-Key (a
     double click that regenerated the key), place one order and refuse three with 409."""
-    load_preset(_preset(ALME), now=LOADED_AT)
+    reload_preset(ALME)
     Variant.objects.filter(sku=SKU).update(stock=10)
     cart_id = _new_cart(quantity=1)
 
