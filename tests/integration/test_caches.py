@@ -34,6 +34,23 @@ def test_OG_STK_01_a_cached_products_page_shows_a_variant_sold_out_at_once(api, 
     }
 
 
+def test_a_rendered_page_follows_availability_not_units(api, settings):
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    first = api.get(f"/brands/{ALME}/products")
+    sku = next(v["sku"] for p in first["results"] for v in p["variants"] if v["availability"] == "in_stock")
+
+    Variant.objects.filter(sku=sku).update(stock=7)
+    one_sold = api.get(f"/brands/{ALME}/products")
+    Variant.objects.filter(sku=sku).update(stock=0, when_out_of_stock="sold_out")
+    sold_out = api.get(f"/brands/{ALME}/products")
+    Variant.objects.filter(sku=sku).update(stock=3)
+    back = api.get(f"/brands/{ALME}/products")
+
+    assert one_sold.body == first.body  # units are not shown: the same rendering serves
+    assert _availability(sold_out, sku) == "sold_out"
+    assert back.body == first.body
+
+
 def test_a_cached_page_is_kept_per_language_and_country(api, settings):
     settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
     english = api.get(f"/brands/{ALME}/products", lang="en")

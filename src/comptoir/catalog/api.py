@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
 from comptoir.brands.services import get_brand
-from comptoir.catalog.models import Category, Product
-from comptoir.catalog.rules import availability
-from comptoir.catalog.services import current_stock, get_product, list_products
-from comptoir.checkout.pricing import charges_vat
+from comptoir.catalog.models import Category
+from comptoir.catalog.services import get_product
+from comptoir.catalog.sheets import product_sheet, sheet_page
 from comptoir.core.http import request_language
-from comptoir.core.money import Money, net_of_vat
-from comptoir.core.timed_cache import TimedCache
 
 router = Router(tags=["catalog"])
-
-# A products page reads the same for every shopper of a (brand, filters, language, country) but for
-# its stock: each process keeps the rendered page CATALOG_CACHE_SECONDS and reads the stock afresh
-# every time, so a product edit shows after that delay and a sold-out variant at once (OG-STK-01).
-_PAGES = TimedCache(lambda: settings.CATALOG_CACHE_SECONDS, max_entries=500)
 
 
 # The output models are plain pydantic models: views hand them dicts, and ninja's Schema would
@@ -88,20 +79,14 @@ def products(request, slug: str, filters: Query[ListFilters]):
     brand = get_brand(slug)
     language = request_language(request, brand.policy_object.default_language)
     country = filters.country.upper() if filters.country else None
-    key = (brand.pk, brand.updated_at, filters.category, filters.offset, filters.limit, language, country)
-    cached = _PAGES.get(key)
-    if cached is None:
-        total, page = list_products(brand, category=filters.category, offset=filters.offset, limit=filters.limit)
-        sheets = [product_sheet(brand, p, language, country) for p in page]
-        stock = {v.id: (v.stock, v.when_out_of_stock) for p in page for v in p.variants.all()}
-        _PAGES.put(key, (total, sheets))
-    else:
-        total, sheets = cached
-        stock = current_stock([variant_id for sheet in sheets for variant_id, _ in sheet.variants])
-    return {
-        "count": total, "offset": filters.offset, "limit": filters.limit,
-        "results": [sheet.with_availability(stock) for sheet in sheets],
-    }
+    page, stock = sheet_page(brand, category=filters.category, offset=filters.offset, limit=filters.limit,
+                             language=language, country=country)
+    # The JSON is kept with the page per set of availabilities: most requests change no availability.
+    body = page.rendered("json", stock, lambda: ProductPage.model_validate({
+        "count": page.total, "offset": filters.offset, "limit": filters.limit,
+        "results": [sheet.with_availability(stock) for sheet in page.sheets],
+    }).model_dump_json().encode())
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/brands/{slug}/products/{product_slug}", response=ProductOut)
@@ -111,41 +96,3 @@ def product(request, slug: str, product_slug: str, query: Query[ProductQuery]):
     found = get_product(brand, product_slug)
     stock = {v.id: (v.stock, v.when_out_of_stock) for v in found.variants.all()}
     return product_sheet(brand, found, language, query.country).with_availability(stock)
-
-
-@dataclass(frozen=True, slots=True)
-class ProductSheet:
-    """A product as the shopper reads it, but for its variants' availability, which follows the stock."""
-
-    fields: dict  # the ProductOut fields but `variants`
-    variants: list[tuple[int, dict]]  # (variant id, its VariantOut fields but the availability ones)
-
-    def with_availability(self, stock: dict[int, tuple[int, str]]) -> dict:
-        """The ProductOut dict, given (units, when_out_of_stock) per variant id (OG-STK-01)."""
-        variants = []
-        for variant_id, fields in self.variants:
-            units, when_out_of_stock = stock.get(variant_id, (0, "sold_out"))  # deleted meanwhile
-            state = availability(stock=units, when_out_of_stock=when_out_of_stock,
-                                 preorder_ships_on=self.fields["preorder_ships_on"])
-            variants.append({**fields, "availability": state.code, "ships_on": state.ships_on,
-                             "purchasable": state.purchasable})
-        return {**self.fields, "variants": variants}
-
-
-def product_sheet(brand, product: Product, language: str, country: str | None) -> ProductSheet:
-    policy = brand.policy_object
-    with_vat = country is None or charges_vat(policy, country.upper())
-    price = product.price_minor if with_vat else net_of_vat(product.price_minor, policy.tax.vat_rate_basis_points)
-
-    def text(field: dict) -> str:
-        return field.get(language) or field.get("en", "")
-
-    fields = {
-        "slug": product.slug, "category": product.category.code, "name": text(product.name),
-        "description": text(product.description), "composition": text(product.composition),
-        "care": text(product.care), "origin": text(product.origin), "price_minor": price,
-        "price": Money(price, policy.currency).format(language), "prices_include_vat": with_vat,
-        "size_guide": product.size_guide, "preorder_ships_on": product.preorder_ships_on,
-    }
-    variants = [(v.id, {"sku": v.sku, "size": v.size, "colour": v.colour}) for v in product.variants.all()]
-    return ProductSheet(fields, variants)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from comptoir.catalog import services as catalog
-from comptoir.catalog.api import product_sheet
+from comptoir.catalog.sheets import product_sheet, sheet_page
 from comptoir.consent import stock_alerts
 from comptoir.core.errors import DomainError
 from comptoir.core.rate_limit import limit_by_ip
@@ -13,6 +15,7 @@ from comptoir.web.pages import brand_page, message_of, show
 from comptoir.web.swatches import silhouette
 
 PAGE_SIZE = 24
+MAX_PAGE = 10_000  # beyond, an offset no catalog reaches (and no database error on a huge number)
 COUNTRIES = ("FR", "BE", "DE", "IT", "ES", "NL", "LU", "PT", "IE", "AT", "CH", "GB", "NO", "US", "CA", "JP")
 
 
@@ -21,25 +24,29 @@ def _country(request) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
-def _cards(request, brand, products, country):
-    """Listing cards: the product sheet with live availability, its drawing and its colours."""
+def _cards(request, brand, *, category: str | None, offset: int, limit: int,
+           country: str | None) -> tuple[int, list[dict], str]:
+    """(total, listing cards, their grid's HTML): the product sheets with live availability, drawing and
+    colours. The grid is rendered once per set of availabilities and kept with the cached page: it reads the
+    same for every shopper of a language, and rendering it is most of a listing's cost."""
+    page, stock = sheet_page(brand, category=category, offset=offset, limit=limit, language=request.language,
+                             country=country)
     cards = []
-    for product in products:
-        variants = list(product.variants.all())
-        sheet = product_sheet(brand, product, request.language, country).with_availability(
-            {v.id: (v.stock, v.when_out_of_stock) for v in variants})
-        colours = list(dict.fromkeys(v.colour for v in variants if v.colour))
-        cards.append({**sheet, "shape": silhouette(product.category.code), "colours": colours,
-                      "available": any(v["purchasable"] for v in sheet["variants"])})
-    return cards
+    for sheet in page.sheets:
+        card = sheet.with_availability(stock)
+        colours = list(dict.fromkeys(v["colour"] for v in card["variants"] if v["colour"]))
+        cards.append({**card, "shape": silhouette(card["category"]), "colours": colours,
+                      "available": any(v["purchasable"] for v in card["variants"])})
+    grid = page.rendered("grid", stock, lambda: mark_safe(render_to_string(
+        "web/shop/_cards.html", {"cards": cards, "brand": brand, "t": request.texts})))
+    return page.total, cards, grid
 
 
 @brand_page
 def storefront(request, brand):
-    total, products = catalog.list_products(brand, category=None, offset=0, limit=8)
+    total, cards, grid = _cards(request, brand, category=None, offset=0, limit=8, country=None)
     return show(request, "web/shop/storefront.html", {
-        "categories": catalog.list_categories(brand), "cards": _cards(request, brand, products, None),
-        "product_count": total,
+        "categories": catalog.list_categories(brand), "cards": cards, "grid": grid, "product_count": total,
     })
 
 
@@ -47,14 +54,14 @@ def storefront(request, brand):
 def product_list(request, brand):
     category = request.GET.get("category") or None
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
-    country = _country(request)
-    total, products = catalog.list_products(brand, category=category, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    total, cards, grid = _cards(request, brand, category=category, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                                country=_country(request))
     categories = catalog.list_categories(brand)
     return show(request, "web/shop/product_list.html", {
-        "categories": categories, "category": category, "cards": _cards(request, brand, products, country),
+        "categories": categories, "category": category, "cards": cards, "grid": grid,
         "total": total, "page": page, "has_next": page * PAGE_SIZE < total, "has_previous": page > 1,
         "category_name": next((c.name for c in categories if c.code == category), None),
     })
