@@ -52,6 +52,16 @@ def test_sign_in_is_limited_per_caller_address_whatever_the_e_mail(api, settings
     assert_typed(replies[-1], 429, "rate_limited")
 
 
+def test_account_creation_through_the_api_is_limited_per_caller_address(api, settings):
+    # "Already registered" says an address has an account: asking it for many addresses is slowed down.
+    _limit(settings, sign_up_ip=(2, 3600))
+    replies = [api.post(f"/brands/{OG}/customers", {
+        "email": f"new{n}@example.com", "password": "a-long-enough-passphrase", "first_name": "Camille",
+        "last_name": "Martin", "language": "fr", "newsletter_consent": False}, now=MONDAY_10AM) for n in range(3)]
+    assert [reply.status for reply in replies] == [201, 201, 429]
+    assert_typed(replies[-1], 429, "rate_limited")
+
+
 def test_the_caller_address_is_read_behind_trusted_proxies_only(client, db, settings):
     _limit(settings, sign_in_ip=(1, 60))
     body = {"email": "x@example.com", "password": "x"}

@@ -106,6 +106,7 @@ def customer_out(customer) -> dict:
 @router.post("/brands/{slug}/customers", response={201: Session}, summary="Create a shopper account")
 def register(request, slug: str, payload: Registration):
     brand = get_brand(slug)
+    limit_by_ip(request, "sign_up_ip")  # "already registered" tells who has an account: not at scale
     customer = services.register_customer(brand, now=request.now, **payload.dict())
     return Status(201, {"token": services.issue_token(customer=customer, now=request.now), "customer": customer_out(customer)})
 
