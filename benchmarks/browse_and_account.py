@@ -286,7 +286,7 @@ def run_level(base: str, shared: Shared, kind: str, clients: int, seconds: float
     return latencies, queries, errors, samples, time.perf_counter() - began
 
 
-HEADER = "| DB | orders in DB | scenario | C | requests | req/s | p50/p95/p99 ms | errors | SQL/request avg (min–max) | CPU app/pg/client/other |"
+HEADER = "| DB | orders in DB | scenario | C | requests | req/s | p50/p95/p99 ms | errors | SQL/request avg (min–max) | CPU app/workers/pg/client/other |"
 
 
 def main(argv=None) -> int:

@@ -60,6 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--url", help="benchmark an already running server (http://127.0.0.1:PORT); no setup")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     p.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    p.add_argument("--outbox-workers", type=int, default=2,
+                   help="`comptoir worker` processes running during the load (e-mails, invoices), as in production")
     p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     p.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
     p.add_argument("--concurrency", default="1,8,32", help="comma-separated client counts, one row each")
@@ -166,6 +168,17 @@ def start_server(args, env: dict, workdir: Path) -> tuple[subprocess.Popen, str]
     sys.exit("gunicorn did not answer within 60 s")
 
 
+def start_outbox_workers(args, env: dict, workdir: Path) -> list[subprocess.Popen]:
+    """The `comptoir worker` processes that send the orders' e-mails and issue their invoices meanwhile."""
+    output = None if args.server_log else subprocess.DEVNULL
+    workers = [subprocess.Popen([str(VENV_BIN / "comptoir"), "worker", "--poll", "0.5"], env=env, cwd=workdir,
+                                stdout=output, stderr=output, start_new_session=True)
+               for _ in range(args.outbox_workers)]
+    if workers:
+        print(f"# {len(workers)} × comptoir worker --poll 0.5", flush=True)
+    return workers
+
+
 def stop_server(server: subprocess.Popen | None) -> None:
     if server is None or server.poll() is not None:
         return
@@ -235,8 +248,9 @@ def _postgres_backends(table, database: str | None) -> set[int]:
     return found
 
 
-def cpu_snapshot(server_pid: int | None, database: str | None = None) -> dict | None:
-    """Machine busy seconds, and CPU seconds per process of gunicorn and of our PostgreSQL backends."""
+def cpu_snapshot(server_pid: int | None, database: str | None = None, worker_pids: tuple[int, ...] = ()) -> dict | None:
+    """Machine busy seconds, and CPU seconds per process of gunicorn, of the outbox workers and of our
+    PostgreSQL backends."""
     try:
         with open("/proc/stat") as f:
             values = [int(x) for x in f.readline().split()[1:]]
@@ -252,6 +266,7 @@ def cpu_snapshot(server_pid: int | None, database: str | None = None) -> dict | 
     return {
         "busy": (sum(values[:8]) - idle) / TICK,
         "server": {pid: table[pid][2] for pid in server if pid in table},
+        "workers": {pid: table[pid][2] for pid in worker_pids if pid in table},
         "postgres": {pid: table[pid][2] for pid in _postgres_backends(table, database)},
         "client": time.process_time(),
     }
@@ -265,10 +280,10 @@ def cpu_share(before, after, wall: float) -> str:
     def grown(key):
         return sum(cpu - before[key].get(pid, 0.0) for pid, cpu in after[key].items()) / wall
 
-    used = {"busy": (after["busy"] - before["busy"]) / wall, "server": grown("server"),
+    used = {"busy": (after["busy"] - before["busy"]) / wall, "server": grown("server"), "workers": grown("workers"),
             "postgres": grown("postgres"), "client": (after["client"] - before["client"]) / wall}
-    other = max(0.0, used["busy"] - used["server"] - used["postgres"] - used["client"])
-    return f"{used['server']:.2f}/{used['postgres']:.2f}/{used['client']:.2f}/{other:.2f}"
+    other = max(0.0, used["busy"] - used["server"] - used["workers"] - used["postgres"] - used["client"])
+    return f"{used['server']:.2f}/{used['workers']:.2f}/{used['postgres']:.2f}/{used['client']:.2f}/{other:.2f}"
 
 
 def wait_until_idle(limit: float) -> str:
@@ -479,7 +494,7 @@ def mean(values) -> float:
 
 HEADER = ("| DB | workers | C | orders | orders/s | placement p50/p95/p99 ms | browse p50/p95/p99 ms "
           "| cart p50/p95/p99 ms | checkout p50/p95/p99 ms | errors | SQL/order avg (max) | SQL/browse "
-          "| CPU cores app/pg/client/other |")
+          "| CPU cores app/workers/pg/client/other |")
 
 
 def row(label: str, workers: str, clients: int, s: Samples, wall: float, cpu: str) -> str:
@@ -519,6 +534,7 @@ def main(argv=None) -> int:
     print(f"# machine: {os.cpu_count()} CPUs; load generator and server share them")
     workdir = Path(tempfile.mkdtemp(prefix="comptoir-bench-"))
     server = None
+    outbox_workers: list[subprocess.Popen] = []
     previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if args.url:
@@ -526,6 +542,7 @@ def main(argv=None) -> int:
         else:
             env = prepare_database(args, workdir)
             server, base = start_server(args, env, workdir)
+            outbox_workers = start_outbox_workers(args, env, workdir)
             label = "SQLite" if args.db == "sqlite" else "PostgreSQL"
             workers = f"{args.workers} {args.worker_class}" + (f"×{args.threads}" if args.threads > 1 else "")
         database = urlsplit(args.pg_url).path.lstrip("/") if args.db == "postgres" and not args.url else None
@@ -540,10 +557,11 @@ def main(argv=None) -> int:
         print("|" + "---|" * (HEADER.count("|") - 1))
         for clients in args.levels:
             note = wait_until_idle(args.wait_idle)
-            before = cpu_snapshot(server.pid if server else None, database)
+            worker_pids = tuple(worker.pid for worker in outbox_workers)
+            before = cpu_snapshot(server.pid if server else None, database, worker_pids)
             samples, wall = run_level(base, args, clients, seconds=args.duration, orders=args.orders,
                                       record=True, seed=args.seed + clients)
-            cpu = cpu_share(before, cpu_snapshot(server.pid if server else None, database), wall)
+            cpu = cpu_share(before, cpu_snapshot(server.pid if server else None, database, worker_pids), wall)
             results.append(samples)
             print(row(label, workers, clients, samples, wall, cpu) + note, flush=True)
         print()
@@ -556,6 +574,8 @@ def main(argv=None) -> int:
         print("\ninterrupted", file=sys.stderr)
         return 130
     finally:
+        for worker in outbox_workers:
+            stop_server(worker)
         stop_server(server)
         signal.signal(signal.SIGTERM, previous_sigterm)
         if args.keep:

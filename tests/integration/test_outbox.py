@@ -402,3 +402,34 @@ def test_run_worker_stops_after_the_round_in_which_it_is_asked_to():
                         log=lambda line: None)
 
     assert rounds == 3 and calls == [NOW, NOW, NOW]
+
+
+class _RecordingStop(threading.Event):
+    """A stop event that records the pauses the worker loop takes."""
+
+    def __init__(self):
+        super().__init__()
+        self.pauses = []
+
+    def wait(self, timeout=None):
+        self.pauses.append(timeout)
+        return self.is_set()
+
+
+@pytest.mark.django_db
+def test_the_worker_pauses_after_a_light_round_and_goes_on_at_once_through_a_backlog():
+    from comptoir.worker.loop import BACKLOG_ROUND
+
+    handled = [BACKLOG_ROUND, BACKLOG_ROUND, 3, 0]  # two full batches, the tail, then nothing
+    stop = _RecordingStop()
+
+    def sweep(now):
+        done = handled.pop(0)
+        if not handled:
+            stop.set()
+        return done
+
+    rounds = run_worker(tasks=[sweep], once=False, fixed_now=NOW, poll_seconds=0.5, stop=stop, log=lambda line: None)
+
+    assert rounds == 4
+    assert stop.pauses == [0.5, 0.5]  # after the tail and after the empty round; none between full batches

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from comptoir.core.errors import Conflict, InvalidInput
@@ -40,19 +40,22 @@ def _lock(order: Order) -> Order:
 def issue_invoice(order: Order, *, now: datetime) -> Invoice:
     """The invoice of a confirmed order, issued once: a second call returns the first invoice (OG-ORD-06)."""
     with transaction.atomic():
-        order = _lock(order)
-        existing = invoice_for_order(order)
-        if existing is not None:
-            return existing
-        if order.confirmed_at is None:
-            raise Conflict("invoice_not_available", rule=RULE)
-        brand = order.brand
-        snapshot = invoice_snapshot(
-            order, list(order.lines.order_by("id")), list(order.payments.order_by("created_at")),
-            brand.policy_object, brand_name=brand.name, now=now,
-        )
-        invoice = _write(order, INVOICE, snapshot, now=now)
-    return invoice
+        return _issue_locked(_lock(order), now=now)
+
+
+def _issue_locked(order: Order, *, now: datetime) -> Invoice:
+    """issue_invoice for an order row this transaction has locked (its brand loaded)."""
+    existing = invoice_for_order(order)
+    if existing is not None:
+        return existing
+    if order.confirmed_at is None:
+        raise Conflict("invoice_not_available", rule=RULE)
+    brand = order.brand
+    snapshot = invoice_snapshot(
+        order, list(order.lines.order_by("id")), list(order.payments.order_by("created_at")),
+        brand.policy_object, brand_name=brand.name, now=now,
+    )
+    return _write(order, INVOICE, snapshot, now=now)
 
 
 def issue_credit_note(order: Order, *, lines: list[tuple[int, int]] | None, shipping_minor: int, reason: str,
@@ -156,19 +159,32 @@ def _write(order: Order, kind: str, snapshot: dict, *, now: datetime, credited_i
 
 
 def issue_pending_invoices(now: datetime, *, limit: int = 100) -> int:
-    """Worker sweep: invoice every confirmed order that has none yet (OG-ORD-06).
+    """Worker sweep: invoice every confirmed order that has none yet (OG-ORD-06), oldest first.
 
     Invoicing after the order's own transaction keeps checkout short and the brand's numbering lock
-    out of it; the invoice is downloadable a moment after confirmation.
+    out of it; the invoice is downloadable a moment after confirmation. Each invoice is one short
+    transaction that claims its order with SKIP LOCKED where the database has it, so several workers
+    share the queue instead of waiting on each other's orders.
     """
+    issued = 0
+    while issued < limit:
+        with transaction.atomic():
+            order = _claim_uninvoiced_order(now)
+            if order is None:
+                break
+            _issue_locked(order, now=now)
+        issued += 1
+    return issued
+
+
+def _claim_uninvoiced_order(now: datetime) -> Order | None:
     pending = (
         Order.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=now)
         .exclude(Exists(Invoice.objects.filter(order=OuterRef("pk"), kind=INVOICE)))
+        .select_related("brand")
         .order_by("confirmed_at")
-        .values_list("pk", flat=True)[:limit]
     )
-    issued = 0
-    for order_id in list(pending):
-        issue_invoice(Order.objects.select_related("brand").get(pk=order_id), now=now)
-        issued += 1
-    return issued
+    if connection.features.has_select_for_update_skip_locked:
+        # SQLite has no row locks: its write transactions are serialised anyway.
+        pending = pending.select_for_update(skip_locked=True, of=("self",))
+    return pending.first()

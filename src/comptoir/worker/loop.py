@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 Task = Callable[[datetime], int]
 
 
+# A round that handled this many items (a sweep's full batch) leaves more waiting: no pause before the next.
+BACKLOG_ROUND = 100
+
+
 def run_worker(*, tasks: list[Task], once: bool, fixed_now: datetime | None,
                poll_seconds: float = 1.0, stop: threading.Event | None = None,
                log: Callable[[str], None] = print) -> int:
@@ -28,6 +32,8 @@ def run_worker(*, tasks: list[Task], once: bool, fixed_now: datetime | None,
 
     A failing task is logged and the loop goes on; SIGTERM and SIGINT stop it after the current
     round. `fixed_now` pins the clock (demo and tests); otherwise each round reads the wall clock.
+    A round that found a backlog starts the next one at once; otherwise the worker waits `poll_seconds`,
+    so that under a steady trickle of orders it does not run every sweep for one or two items.
     """
     stop = stop or threading.Event()
     restore_signals = _stop_on_signals(stop, log)
@@ -39,7 +45,7 @@ def run_worker(*, tasks: list[Task], once: bool, fixed_now: datetime | None,
             rounds += 1
             if once:
                 break
-            if done == 0:
+            if done < BACKLOG_ROUND:
                 stop.wait(poll_seconds)
     finally:
         restore_signals()
