@@ -21,9 +21,9 @@ from comptoir.care.retrieval import Hit, Index, Passage, SearchResult
 
 # Tuning rows (original tuning split + dev set): top-1 is flat for weights 1 to 2 and best at 1.5.
 DENSE_WEIGHT = 1.5
-# In raw units lexical + 1.5 × cosine ≥ 1.15: a margin of 0.1 below the lowest score of an answerable tuning
-# question (1.25), since questions never tuned on score lower; every threshold from 1.02 to 1.24 refused no
-# answerable tuning question.
+# In raw units lexical + 1.5 × cosine ≥ 1.15: about 0.1 below the lowest score of an answerable tuning question
+# (1.25), since questions never tuned on score lower. On the tuning rows, no threshold up to 1.24 refused an
+# answerable question, and from 1.02 up they refused at least 77 % of the questions without an answer.
 ANSWER_FROM = 1.15 / (1 + DENSE_WEIGHT)
 ALSO_SHOWN_FROM = ANSWER_FROM / 2  # as in the lexical ranking: further answers from half the answer threshold
 DENSE_MODES = ("auto", "on", "off")
@@ -60,6 +60,7 @@ def question_views(passage: Passage) -> list[str]:
 
 
 def hybrid_confidence(lexical: float, cosine: float) -> float:
+    """A passage's confidence, 0 to 1, from its lexical confidence and its best cosine."""
     return max(0.0, min(1.0, (lexical + DENSE_WEIGHT * cosine) / (1 + DENSE_WEIGHT)))
 
 
