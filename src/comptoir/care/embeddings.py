@@ -40,7 +40,7 @@ STORE_VERSION = 1
 
 @cache
 def encoder(store: Path | None = None) -> Encoder:
-    """The process's encoder, loaded on first use (about 90 MB of weights, a fraction of a second). `store`: a
+    """The process's encoder, loaded on first use (about 100 MB of memory, a fraction of a second). `store`: a
     folder where passage vectors are kept between processes (`VectorStore`)."""
     # numpy may be loaded already (fpdf2 imports it), so an environment variable would come too late.
     threadpool_limits(1, user_api="blas")
