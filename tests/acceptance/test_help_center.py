@@ -107,6 +107,28 @@ def test_ALL_CARE_04_every_question_is_logged(api):
     assert (log.question, log.handover_reason, log.customer) == ("do you sell perfume?", "no_answer", None)
 
 
+def test_ALL_CARE_04_with_dense_vectors_a_paraphrase_the_words_miss_finds_its_passage(api, settings,
+                                                                                       sentence_encoder):
+    settings.ASSISTANT_DENSE = "off"
+    assert ask(api, OG, "when will i get my refund")["answers"][0]["id"] == "return-in-store"  # lexical: wrong
+    settings.ASSISTANT_DENSE = "on"
+
+    body = ask(api, OG, "when will i get my refund")
+
+    assert body["answers"][0]["id"] == "refund-time" and body["handover"] is None
+
+
+def test_ALL_CARE_04_with_dense_vectors_a_question_only_a_word_matches_is_handed_over(api, settings,
+                                                                                     sentence_encoder):
+    settings.ASSISTANT_DENSE = "off"
+    assert ask(api, OG, "is there a student discount")["answers"]  # lexical: "student" alone answers
+    settings.ASSISTANT_DENSE = "on"
+
+    body = ask(api, OG, "is there a student discount")
+
+    assert body["answers"] == [] and body["handover"]["reason"] == "no_answer"
+
+
 # --- OG-CARE-01, AL-CARE-01: opening hours, open now, next opening ---------------------------------------
 
 def test_OG_CARE_01_open_monday_to_friday_10_to_7_paris_time(api):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from comptoir.brands.models import Brand
 from comptoir.care.help_center import brand_index, notice_state, record_help_content_change
+from comptoir.care.hybrid import HybridIndex
 from comptoir.care.models import FaqEntry, ServiceNotice
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
@@ -74,3 +75,23 @@ def test_ALL_CARE_04_faq_content_rolled_back_under_the_same_brand_row_is_not_ser
 def test_ALL_CARE_04_an_unchanged_brand_reuses_its_index(db):
     brand = Brand.objects.get(slug="opalook")
     assert _index(brand) is _index(brand)
+
+
+def test_ALL_CARE_04_dense_off_keeps_the_lexical_index(db, settings):
+    settings.ASSISTANT_DENSE = "off"
+    brand = Brand.objects.get(slug="opalook")
+
+    assert not isinstance(_index(brand), HybridIndex)
+
+
+def test_ALL_CARE_04_switching_dense_on_rebuilds_a_hybrid_index_over_the_same_passages(db, settings,
+                                                                                      sentence_encoder):
+    brand = Brand.objects.get(slug="opalook")
+    settings.ASSISTANT_DENSE = "off"
+    lexical = _index(brand)
+    settings.ASSISTANT_DENSE = "on"
+
+    hybrid = _index(brand)
+
+    assert isinstance(hybrid, HybridIndex) and hybrid is _index(brand)
+    assert [passage.id for passage in hybrid.passages] == [passage.id for passage in lexical.passages]

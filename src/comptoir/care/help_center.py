@@ -1,19 +1,25 @@
 """The help center's content: categories with their questions, one entry, search, and the brand's retrieval
-index, built once per brand and FAQ version in each process (ALL-CARE-04)."""
+index, built once per brand and FAQ version in each process (ALL-CARE-04): lexical, or hybrid with dense vectors
+of the passages when the optional extra is installed (care.hybrid)."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
 
 from comptoir.brands.models import Brand
+from comptoir.care.hybrid import HybridIndex, dense_enabled, question_views
 from comptoir.care.models import FaqEntry, HelpContentVersion, ServiceNotice
 from comptoir.care.retrieval import Index, Passage
 from comptoir.core.errors import NotFound
 
 NOTICE_PREFIX = "notice:"
-_INDEXES: dict[int, tuple[tuple, Index]] = {}
+VECTOR_STORE = "assistant-vectors"  # under COMPTOIR_VAR_DIR: passage vectors shared by the processes (hybrid)
+_INDEXES: dict[int, tuple[tuple, Index | HybridIndex]] = {}
 
 
 def entry_url(brand: Brand, key: str) -> str:
@@ -70,10 +76,11 @@ def notice_state(brand: Brand, now) -> NoticeState:
     return NoticeState((token, notices), live)
 
 
-def brand_index(brand: Brand, notices: NoticeState) -> Index:
+def brand_index(brand: Brand, notices: NoticeState) -> Index | HybridIndex:
     """The brand's index (FAQ entries and notices), rebuilt when the brand row (its preset) or its help content
     changes; the slug is part of the key because a rolled-back brand's primary key may be reused."""
-    version = (brand.slug, brand.updated_at, notices.signature)
+    dense = dense_enabled()
+    version = (brand.slug, brand.updated_at, notices.signature, dense)
     cached = _INDEXES.get(brand.pk)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -87,6 +94,12 @@ def brand_index(brand: Brand, notices: NoticeState) -> Index:
         for notice in ServiceNotice.objects.filter(brand=brand).order_by("pk")
     ]
     index = Index(passages, low_signal_words=(brand.name,))
+    if dense:
+        from comptoir.care.embeddings import encoder  # the optional extra: imported only when it is used
+
+        vectors = encoder(Path(settings.VAR_DIR) / VECTOR_STORE).passage_vectors(
+            [question_views(passage) for passage in passages])
+        index = HybridIndex(index, vectors)
     _INDEXES[brand.pk] = (version, index)
     return index
 

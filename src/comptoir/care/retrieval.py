@@ -58,16 +58,18 @@ class Hit:
 class SearchResult:
     language: str | None  # detected, None when the question gives no sign
     hits: list[Hit] = field(default_factory=list)
+    answer_from: float = NO_ANSWER_BELOW  # the ranking's thresholds (care.hybrid has its own)
+    also_shown_from: float = ALSO_SHOWN_FROM
 
     @property
     def answered(self) -> bool:
-        return bool(self.hits) and self.hits[0].confidence >= NO_ANSWER_BELOW
+        return bool(self.hits) and self.hits[0].confidence >= self.answer_from
 
     def shown(self) -> list[Hit]:
         """What the shopper sees: nothing below the threshold; after the first, only hits worth reading."""
         if not self.answered:
             return []
-        return [self.hits[0], *(hit for hit in self.hits[1:] if hit.confidence >= ALSO_SHOWN_FROM)]
+        return [self.hits[0], *(hit for hit in self.hits[1:] if hit.confidence >= self.also_shown_from)]
 
 
 class Index:

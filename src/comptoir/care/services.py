@@ -15,7 +15,7 @@ from comptoir.care.help_center import NOTICE_PREFIX, brand_index, notice_state
 from comptoir.care.hours import opening_status
 from comptoir.care.models import AssistantLog
 from comptoir.care.notices import load_notices, notice_for_email  # noqa: F401  (re-exported)
-from comptoir.care.retrieval import NO_ANSWER_BELOW, passage_text
+from comptoir.care.retrieval import passage_text
 
 MAX_QUESTION_LENGTH = 500
 ANSWERS_SHOWN = 3
@@ -91,7 +91,7 @@ def _shown_passages(result, live_notice_keys: frozenset[str], language: str) -> 
     notices, entries = [], []
     for hit in result.shown():
         if hit.passage.id.startswith(NOTICE_PREFIX):
-            if hit.passage.id[len(NOTICE_PREFIX):] not in live_notice_keys or hit.confidence < NO_ANSWER_BELOW:
+            if hit.passage.id[len(NOTICE_PREFIX):] not in live_notice_keys or hit.confidence < result.answer_from:
                 continue  # ended, or only loosely related
             target = notices
         else:
