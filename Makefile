@@ -26,8 +26,8 @@ $(ASSISTANT_STAMP): $(STAMP)
 
 install-assistant-model: $(ASSISTANT_STAMP)
 
-## Set up the demo (SQLite, four brands, demo logins) and serve it on http://127.0.0.1:8000
-demo: $(STAMP)
+## Set up the demo (SQLite, four brands, demo logins, the assistant's dense encoder) and serve it on http://127.0.0.1:8000
+demo: $(STAMP) $(ASSISTANT_STAMP)
 	$(BIN)/comptoir demo
 
 ## Debian's Chromium for the browser tests, DejaVu fonts for PDFs (best effort: tests skip without them)

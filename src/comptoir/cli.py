@@ -87,7 +87,23 @@ def demo_setup(args) -> int:
         for line in logins:
             print(f"    {line}")
     print("  Back office superuser: admin / comptoir-admin (http://127.0.0.1:8000/admin/)")
+    _prepare_assistant(now)
     return 0
+
+
+def _prepare_assistant(now) -> None:
+    """With the assistant's dense encoder installed, encode the FAQ passages now (about 15 s of CPU the first
+    time, kept under COMPTOIR_VAR_DIR) rather than during the first shopper's question."""
+    from comptoir.brands.models import Brand
+    from comptoir.care.help_center import brand_index, notice_state
+    from comptoir.care.hybrid import dense_enabled
+
+    if not dense_enabled():
+        return
+    print("Preparing the assistant's index (dense vectors of the FAQ, once)…")
+    for brand in Brand.objects.order_by("slug"):
+        brand_index(brand, notice_state(brand, now))
+        print(f"  {brand.name}")
 
 
 def demo(args) -> int:

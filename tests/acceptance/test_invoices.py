@@ -97,3 +97,11 @@ def test_OG_ORD_06_staff_download_the_invoice_of_their_brand(api, client):
 
     assert download(client, path, token=team).status_code == 200
     assert download(client, path, token=other_brand_team).status_code == 403
+
+
+def test_OG_ORD_06_an_invoiced_order_leaves_the_worker_queue_and_is_never_invoiced_twice(api):
+    _, placed = og_order(api)
+
+    assert placed.invoiced_at == MONDAY_11AM
+    assert issue_pending_invoices(MONDAY_11AM) == 0  # nothing left: the sweep does not look at it again
+    assert placed.invoices.filter(kind="invoice").count() == 1

@@ -30,8 +30,8 @@ AL = "alme"
 OG = "officine-generale"
 DRESS = "AL-DRESS-BLK-S"  # "Robe Lou", €149.00 VAT included; Colissimo home in France €5.90
 # Savepoint, lock the order, look for its invoice, lines, payments, lock and bump the sequence, write the
-# invoice and its order event, release the savepoint.
-QUERIES_TO_ISSUE = 10
+# invoice and its order event, mark the order invoiced (it leaves the worker's queue), release the savepoint.
+QUERIES_TO_ISSUE = 11
 
 
 def alme_order(api, lines=((DRESS, 1),), *, address=PARIS, language="en") -> Order:

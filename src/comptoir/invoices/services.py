@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 
 from comptoir.core.errors import Conflict, InvalidInput
 from comptoir.invoices.amounts import capped_amounts, share
@@ -155,6 +154,9 @@ def _write(order: Order, kind: str, snapshot: dict, *, now: datetime, credited_i
     )
     OrderEvent.objects.create(order=order, kind=f"{kind}_issued", actor="system", at=now,
                               data={"number": number, "total_minor": document.total_minor})
+    if kind == INVOICE:
+        order.invoiced_at = now
+        Order.objects.filter(pk=order.pk).update(invoiced_at=now)  # it leaves the invoicing queue
     return document
 
 
@@ -179,8 +181,7 @@ def issue_pending_invoices(now: datetime, *, limit: int = 100) -> int:
 
 def _claim_uninvoiced_order(now: datetime) -> Order | None:
     pending = (
-        Order.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=now)
-        .exclude(Exists(Invoice.objects.filter(order=OuterRef("pk"), kind=INVOICE)))
+        Order.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=now, invoiced_at__isnull=True)
         .select_related("brand")
         .order_by("confirmed_at")
     )

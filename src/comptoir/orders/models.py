@@ -33,6 +33,8 @@ class Order(models.Model):
     payment_method = models.CharField(max_length=20, blank=True)  # the main method; empty if gift cards paid all
     placed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When its invoice was issued (OG-ORD-06): the worker invoices confirmed orders without one.
+    invoiced_at = models.DateTimeField(null=True, blank=True)
     # The dispatch promised for the first parcel, and the delivery window (OG-ORD-03, AA-ORD-03, AL-ORD-03).
     dispatch_due_on = models.DateField(null=True, blank=True)
     delivery_earliest_on = models.DateField(null=True, blank=True)
@@ -56,6 +58,9 @@ class Order(models.Model):
             models.Index(fields=["customer", "-placed_at"], name="order_customer_history"),
             models.Index(fields=["brand", "status", "placed_at"], name="order_status_queue"),
             models.Index(fields=["status", "payment_due_by"], name="order_payment_due"),
+            # The invoicing queue: small whatever the history, as invoiced orders leave it.
+            models.Index(fields=["confirmed_at"], name="order_to_invoice",
+                         condition=models.Q(confirmed_at__isnull=False, invoiced_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
