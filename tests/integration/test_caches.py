@@ -72,3 +72,18 @@ def test_a_cached_brand_is_a_copy_of_the_row(db, settings):
 
     assert len(captured.captured_queries) == 0
     assert second.name != "changed by one request" and second.pk == first.pk
+
+
+def test_OG_STK_01_a_cached_product_sheet_shows_a_variant_sold_out_at_once_in_one_query(api, settings):
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    first = api.get(f"/brands/{ALME}/products/robe-lou")
+    sku = next(v["sku"] for v in first["variants"] if v["availability"] == "in_stock")
+    Variant.objects.filter(sku=sku).update(stock=0, when_out_of_stock="sold_out")
+
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get(f"/brands/{ALME}/products/robe-lou")
+
+    assert next(v["availability"] for v in again["variants"] if v["sku"] == sku) == "sold_out"
+    assert len(captured.captured_queries) == 1  # the stock only
+    assert {k: v for k, v in again.body.items() if k != "variants"} == {
+        k: v for k, v in first.body.items() if k != "variants"}

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 
 from comptoir.brands.services import get_brand
 from comptoir.catalog.models import Category
-from comptoir.catalog.services import get_product
-from comptoir.catalog.sheets import product_sheet, sheet_page
+from comptoir.catalog.sheets import cached_product_sheet, sheet_page
 from comptoir.core.http import request_language
 
 router = Router(tags=["catalog"])
@@ -93,6 +92,6 @@ def products(request, slug: str, filters: Query[ListFilters]):
 def product(request, slug: str, product_slug: str, query: Query[ProductQuery]):
     brand = get_brand(slug)
     language = request_language(request, brand.policy_object.default_language)
-    found = get_product(brand, product_slug)
-    stock = {v.id: (v.stock, v.when_out_of_stock) for v in found.variants.all()}
-    return product_sheet(brand, found, language, query.country).with_availability(stock)
+    country = query.country.upper() if query.country else None
+    sheet, stock = cached_product_sheet(brand, product_slug, language=language, country=country)
+    return sheet.with_availability(stock)

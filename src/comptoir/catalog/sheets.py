@@ -1,5 +1,6 @@
 """Products as a shopper reads them, for the API and the pages alike: a product's sheet (names, prices in
-the shopper's language and destination) and pages of sheets, kept per process for a few seconds.
+the shopper's language and destination), pages of sheets and the categories, kept per process for a few
+seconds (CATALOG_CACHE_SECONDS: an edit shows after that delay).
 
 A sheet holds everything but availability, which follows the stock: every order moves stock, so a page
 reads it afresh on every request (one query), while the sheets come from the cache (OG-STK-01).
@@ -14,9 +15,9 @@ from typing import TypeVar
 from django.conf import settings
 
 from comptoir.brands.models import Brand
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Category, Product
 from comptoir.catalog.rules import Availability, availability
-from comptoir.catalog.services import current_stock, list_products
+from comptoir.catalog.services import current_stock, get_product, list_categories, list_products
 from comptoir.checkout.pricing import charges_vat
 from comptoir.core.money import Money, net_of_vat
 from comptoir.core.timed_cache import TimedCache
@@ -24,6 +25,8 @@ from comptoir.core.timed_cache import TimedCache
 # A page of sheets reads the same for every shopper of a (brand, filters, language, country): each process
 # keeps it CATALOG_CACHE_SECONDS, so a product edit shows after that delay and a sold-out variant at once.
 _PAGES = TimedCache(lambda: settings.CATALOG_CACHE_SECONDS, max_entries=500)
+_PRODUCTS = TimedCache(lambda: settings.CATALOG_CACHE_SECONDS, max_entries=2000)
+_CATEGORIES = TimedCache(lambda: settings.CATALOG_CACHE_SECONDS, max_entries=100)
 
 Stock = dict[int, tuple[int, str]]  # variant id → (units, when_out_of_stock)
 T = TypeVar("T")
@@ -35,6 +38,8 @@ class ProductSheet:
 
     fields: dict  # the API's ProductOut fields but `variants`
     variants: list[tuple[int, dict]]  # (variant id, its sku, size and colour)
+    category_name: dict = field(default_factory=dict)  # {"en": ..., "fr": ...}, for the product page
+    is_gift_card: bool = False
 
     def states(self, stock: Stock) -> tuple[Availability, ...]:
         """Each variant's availability, given the stock read now (OG-STK-01, AL-STK-02)."""
@@ -94,7 +99,30 @@ def product_sheet(brand: Brand, product: Product, language: str, country: str | 
         "size_guide": product.size_guide, "preorder_ships_on": product.preorder_ships_on,
     }
     variants = [(v.id, {"sku": v.sku, "size": v.size, "colour": v.colour}) for v in product.variants.all()]
-    return ProductSheet(fields, variants)
+    return ProductSheet(fields, variants, product.category.name, product.is_gift_card)
+
+
+def cached_product_sheet(brand: Brand, slug: str, *, language: str, country: str | None) -> tuple[ProductSheet, Stock]:
+    """An active product's sheet and the stock of its variants: two queries when the sheet is not in this
+    process's cache, one (the stock) when it is; NotFound for an unknown or inactive product."""
+    key = (brand.pk, brand.updated_at, slug, language, country)
+    sheet = _PRODUCTS.get(key)
+    if sheet is None:
+        product = get_product(brand, slug)
+        sheet = product_sheet(brand, product, language, country)
+        _PRODUCTS.put(key, sheet)
+        return sheet, {v.id: (v.stock, v.when_out_of_stock) for v in product.variants.all()}
+    return sheet, current_stock([variant_id for variant_id, _ in sheet.variants])
+
+
+def categories(brand: Brand) -> list[Category]:
+    """The brand's categories in preset order, kept as long as a page of sheets."""
+    key = (brand.pk, brand.updated_at)
+    found = _CATEGORIES.get(key)
+    if found is None:
+        found = list_categories(brand)
+        _CATEGORIES.put(key, found)
+    return found
 
 
 def sheet_page(brand: Brand, *, category: str | None, offset: int, limit: int, language: str,

@@ -6,8 +6,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from comptoir.catalog import services as catalog
-from comptoir.catalog.sheets import product_sheet, sheet_page
+from comptoir.catalog.sheets import cached_product_sheet, categories, sheet_page
 from comptoir.consent import stock_alerts
 from comptoir.core.errors import DomainError
 from comptoir.core.rate_limit import limit_by_ip
@@ -46,7 +45,7 @@ def _cards(request, brand, *, category: str | None, offset: int, limit: int,
 def storefront(request, brand):
     total, cards, grid = _cards(request, brand, category=None, offset=0, limit=8, country=None)
     return show(request, "web/shop/storefront.html", {
-        "categories": catalog.list_categories(brand), "cards": cards, "grid": grid, "product_count": total,
+        "categories": categories(brand), "cards": cards, "grid": grid, "product_count": total,
     })
 
 
@@ -59,11 +58,11 @@ def product_list(request, brand):
         page = 1
     total, cards, grid = _cards(request, brand, category=category, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
                                 country=_country(request))
-    categories = catalog.list_categories(brand)
+    found_categories = categories(brand)
     return show(request, "web/shop/product_list.html", {
-        "categories": categories, "category": category, "cards": cards, "grid": grid,
+        "categories": found_categories, "category": category, "cards": cards, "grid": grid,
         "total": total, "page": page, "has_next": page * PAGE_SIZE < total, "has_previous": page > 1,
-        "category_name": next((c.name for c in categories if c.code == category), None),
+        "category_name": next((c.name for c in found_categories if c.code == category), None),
     })
 
 
@@ -79,17 +78,15 @@ def product_page_with_error(request, brand, slug: str, message: str, status: int
 
 def _product_page(request, brand, slug: str, *, alert: dict | None = None, cart_error: str = "", status: int = 200):
     country = _country(request)
-    found = catalog.get_product(brand, slug)
-    variants = list(found.variants.all())
-    sheet = product_sheet(brand, found, request.language, country).with_availability(
-        {v.id: (v.stock, v.when_out_of_stock) for v in variants})
+    found, stock = cached_product_sheet(brand, slug, language=request.language, country=country)
+    sheet = found.with_availability(stock)
     colours: dict[str, list[dict]] = {}
     for variant in sheet["variants"]:
         colours.setdefault(variant["colour"], []).append(variant)
     return show(request, "web/shop/product.html", {
-        "product": sheet, "shape": silhouette(found.category.code), "colours": colours,
-        "category": found.category, "country": country, "countries": COUNTRIES,
-        "first_colour": next(iter(colours), ""),
+        "product": sheet, "shape": silhouette(sheet["category"]), "colours": colours,
+        "category": {"code": sheet["category"], "name": found.category_name}, "country": country,
+        "countries": COUNTRIES, "first_colour": next(iter(colours), ""),
         "coming_soon": [v for v in sheet["variants"] if v["availability"] == "coming_soon"],
         "alert": alert or {}, "is_gift_card": found.is_gift_card, "cart_error": cart_error,
         "alert_email": (alert or {}).get("email") or (request.customer.email if request.customer else ""),
