@@ -51,6 +51,15 @@ def test_seeding_writes_orders_with_lines_events_and_balanced_payments():
     assert bar.done == 40 and "40/40 orders" in bar.stream.getvalue()
 
 
+def test_seeded_ids_follow_the_placement_order_and_stay_unguessable():
+    _seed(8)
+
+    ids = list(Order.objects.filter(checkout_key__startswith="seed:8:").order_by("placed_at").values_list("id", flat=True))
+    assert ids == sorted(ids)  # appended to the id indexes, as new orders would be
+    assert {order_id.version for order_id in ids} == {7}
+    assert len({order_id.int & (1 << 62) - 1 for order_id in ids}) == len(ids)  # the random tail differs
+
+
 def test_seeded_customers_see_their_orders_in_my_orders(api):
     _seed(8, orders=30, customers=2)
     customer = Customer.objects.get(email="seed8-0@example.com")

@@ -1,16 +1,15 @@
 """Orders, their lines and their event log (every transition appends a row)."""
 
-import uuid
-
 from django.db import models
 
+from comptoir.core.identifiers import uuid7
 from comptoir.orders import states
 
 
 class Order(models.Model):
     STATUS_CHOICES = [(code, code) for code in states.STATUSES]
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)  # time-ordered: core.identifiers
     brand = models.ForeignKey("brands.Brand", on_delete=models.PROTECT, related_name="orders")
     # Shown to the shopper and used as a payment reference; random, so not guessable in sequence.
     number = models.CharField(max_length=20)

@@ -1,8 +1,8 @@
 """Payments and their append-only ledger: amounts are sums of entries, never edited balances."""
 
-import uuid
-
 from django.db import models
+
+from comptoir.core.identifiers import uuid7
 
 
 class Payment(models.Model):
@@ -16,7 +16,7 @@ class Payment(models.Model):
         )
     ]
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)  # time-ordered: core.identifiers
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
     method = models.CharField(max_length=20)
     status = models.CharField(max_length=20, choices=STATUSES)

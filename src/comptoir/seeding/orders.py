@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from comptoir.accounts.models import Customer
 from comptoir.brands.models import Brand
 from comptoir.catalog.models import Variant
+from comptoir.core.identifiers import uuid7
 from comptoir.orders.models import Order, OrderEvent, OrderLine
 from comptoir.payments.models import Payment, PaymentEntry
 
@@ -173,9 +174,9 @@ def _seed_batch(c: _Context, start: int, end: int) -> dict:
     w, rng, prefix = c.writer, c.rng, c.policy.orders.order_number_prefix
     orders, lines, events, payments, entries = [], [], [], [], []
     for n in range(start, end):
-        order_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        payment_id = uuid.UUID(int=rng.getrandbits(128), version=4)
         placed = c.first + c.step * n
+        # Time-ordered, as the app's own: rows append to the id indexes (core.identifiers).
+        order_id, payment_id = uuid7(placed, rng=rng), uuid7(placed, rng=rng)
         index = rng.randrange(len(c.customers)) if c.customers and rng.random() >= GUEST_SHARE else None
         customer = None if index is None else c.customers[index]
         email = f"seed{c.seed}-guest-{n}@example.com" if index is None else _email(c.seed, index)
