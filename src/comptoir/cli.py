@@ -93,17 +93,17 @@ def demo_setup(args) -> int:
 
 def _prepare_assistant(now) -> None:
     """With the assistant's dense encoder installed, encode the FAQ passages now (about 15 s of CPU the first
-    time, kept under COMPTOIR_VAR_DIR) rather than during the first shopper's question."""
+    time, then read back from COMPTOIR_VAR_DIR) rather than during the first shopper's question."""
     from comptoir.brands.models import Brand
     from comptoir.care.help_center import brand_index, notice_state
     from comptoir.care.hybrid import dense_enabled
 
     if not dense_enabled():
         return
-    print("Preparing the assistant's index (dense vectors of the FAQ, once)…")
+    print("Preparing the assistant's index (dense vectors of the FAQ)…", flush=True)
     for brand in Brand.objects.order_by("slug"):
         brand_index(brand, notice_state(brand, now))
-        print(f"  {brand.name}")
+        print(f"  {brand.name}", flush=True)
 
 
 def demo(args) -> int:
@@ -119,6 +119,7 @@ def serve(args) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    _prepare_assistant(_now(None))  # the first shopper's question does not wait for the FAQ's encoding
     children = []
     if args.with_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "comptoir.cli", "worker"]))
