@@ -132,19 +132,19 @@ def declare_return(order: Order, *, items: list[ItemRequest], drop_off: str | No
         with transaction.atomic():
             order = lock_order(order.pk)
             lines, wanted = _check_items(order, items, now)
-            ret = ReturnRequest.objects.create(
+            ret = ReturnRequest(
                 brand=order.brand, order=order, customer=customer or order.customer, email=order.email,
                 language=order.language, number="R-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8)),
                 status=states.REQUESTED, channel=channel, drop_off=drop_off,
                 store_code=store_code if drop_off == "store" else "", refund_choice=refund_choice,
                 shipping_paid_by="customer", country=country, declared_at=now, declaration_key=key,
             )
-            added = _add_items(ret, wanted, policy)
-            _plan_shipping(ret, policy, [item.reason_kind for item in added])
+            _plan_shipping(ret, policy, [reason_of(policy, item.reason_code).kind for item in wanted.values()])
+            ret.save(force_insert=True)
+            _add_items(ret, wanted, policy)
             record_event(ret, "declared", actor=actor, now=now, new=ret.status,
                          data={"items": [[i.line_id, i.quantity, i.reason_code] for i in wanted.values()],
                                "drop_off": drop_off, "refund_choice": refund_choice, "channel": channel})
-            ret.save()
     except IntegrityError:
         if key:  # a concurrent retry of the same declaration won the race
             existing = ReturnRequest.objects.filter(order=order, declaration_key=key).first()

@@ -67,6 +67,12 @@ class ReturnRequest(models.Model):
             models.Index(fields=["status", "refund_due_at"], name="return_refund_due"),
         ]
 
+    def with_order_brand(self) -> "ReturnRequest":
+        """For a return loaded with its brand and order: the order is the same brand's, so it takes the loaded
+        brand row instead of reading it again (e-mails and refund previews ask `order.brand`)."""
+        self.order.brand = self.brand
+        return self
+
     def __str__(self) -> str:
         return self.number
 

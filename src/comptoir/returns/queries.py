@@ -21,6 +21,7 @@ def shopper_return(brand, return_id, *, customer, access_token: str | None) -> R
     """The return if it belongs to the signed-in shopper, or if the guest holds its order's access token."""
     ret = with_details(ReturnRequest.objects.filter(brand=brand, pk=return_id)).first()
     if ret is not None:
+        ret.with_order_brand()
         if customer is not None and ret.order.customer_id == customer.id:
             return ret
         if access_token and hmac.compare_digest(ret.order.access_token, access_token):
@@ -32,7 +33,7 @@ def staff_return(brand, return_id) -> ReturnRequest:
     ret = with_details(ReturnRequest.objects.filter(brand=brand, pk=return_id)).first()
     if ret is None:
         raise NotFound("not_found", thing="return")
-    return ret
+    return ret.with_order_brand()
 
 
 def staff_returns(brand, *, status: str | None, offset: int, limit: int) -> tuple[int, list[ReturnRequest]]:

@@ -29,7 +29,7 @@ def lock_return(return_id) -> ReturnRequest:
            .filter(pk=return_id).first())
     if ret is None:
         raise NotFound("not_found", thing="return")
-    return ret
+    return ret.with_order_brand()
 
 
 def claimed_quantities(lines) -> dict[int, int]:
