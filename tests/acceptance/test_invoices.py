@@ -105,3 +105,25 @@ def test_OG_ORD_06_an_invoiced_order_leaves_the_worker_queue_and_is_never_invoic
     assert placed.invoiced_at == MONDAY_11AM
     assert issue_pending_invoices(MONDAY_11AM) == 0  # nothing left: the sweep does not look at it again
     assert placed.invoices.filter(kind="invoice").count() == 1
+
+
+def test_OG_ORD_06_an_order_that_cannot_be_invoiced_does_not_hold_up_the_others(api, monkeypatch):
+    from comptoir.invoices import services
+
+    first = order(api, AL, [("AL-DRESS-BLK-S", 1)], now=MONDAY_10AM, method="colissimo_home")
+    second = order(api, AL, [("AL-DRESS-BLK-M", 1)], now=MONDAY_10AM, method="colissimo_home")
+    assert first.status == second.status == 201 and first["status"] == "confirmed"
+    broken = Order.objects.get(brand__slug=AL, number=first["number"])
+    real_snapshot = services.invoice_snapshot
+
+    def snapshot(order, *args, **kwargs):
+        if order.pk == broken.pk:
+            raise ValueError("a snapshot that cannot be made")
+        return real_snapshot(order, *args, **kwargs)
+
+    monkeypatch.setattr(services, "invoice_snapshot", snapshot)
+    issued = issue_pending_invoices(MONDAY_11AM)
+
+    assert issued >= 1
+    assert Order.objects.get(pk=broken.pk).invoiced_at is None  # left for the next round
+    assert Order.objects.get(brand__slug=AL, number=second["number"]).invoiced_at == MONDAY_11AM

@@ -7,10 +7,11 @@ that transaction, as the brand's sequence row stays locked until it commits.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from comptoir.core.errors import Conflict, InvalidInput
 from comptoir.invoices.amounts import capped_amounts, share
@@ -20,6 +21,7 @@ from comptoir.invoices.snapshot import credit_note_snapshot, invoice_snapshot
 from comptoir.orders.models import Order, OrderEvent
 
 RULE = "OG-ORD-06"
+logger = logging.getLogger(__name__)
 
 
 def invoice_for_order(order: Order) -> Invoice | None:
@@ -166,22 +168,35 @@ def issue_pending_invoices(now: datetime, *, limit: int = 100) -> int:
     Invoicing after the order's own transaction keeps checkout short and the brand's numbering lock
     out of it; the invoice is downloadable a moment after confirmation. Each invoice is one short
     transaction that claims its order with SKIP LOCKED where the database has it, so several workers
-    share the queue instead of waiting on each other's orders.
+    share the queue instead of waiting on each other's orders. An order whose invoicing fails is logged
+    and passed over until the next round, so that it does not hold up the orders behind it.
     """
     issued = 0
+    failed: list = []
     while issued < limit:
-        with transaction.atomic():
-            order = _claim_uninvoiced_order(now)
+        order = None
+        try:
+            with transaction.atomic():
+                order = _claim_uninvoiced_order(now, passed_over=failed)
+                if order is None:
+                    break
+                _issue_locked(order, now=now)
+        except DatabaseError:
+            raise  # the connection itself is in trouble: the worker retries the whole sweep next round
+        except Exception:
             if order is None:
-                break
-            _issue_locked(order, now=now)
+                raise
+            logger.exception("invoicing order %s failed; retried next round", order.pk)
+            failed.append(order.pk)
+            continue
         issued += 1
     return issued
 
 
-def _claim_uninvoiced_order(now: datetime) -> Order | None:
+def _claim_uninvoiced_order(now: datetime, *, passed_over: list) -> Order | None:
     pending = (
         Order.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=now, invoiced_at__isnull=True)
+        .exclude(pk__in=passed_over)
         .select_related("brand")
         .order_by("confirmed_at")
     )
