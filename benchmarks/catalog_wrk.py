@@ -46,7 +46,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.levels = [int(x) for x in args.concurrency.split(",")]
     # What place_orders.start_server reads.
-    args.port, args.worker_class, args.threads, args.server, args.keep = 0, "sync", 1, "gunicorn", False
+    args.port, args.worker_class, args.threads = 0, "sync", 1
     return args
 
 

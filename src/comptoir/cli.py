@@ -87,7 +87,6 @@ def demo_setup(args) -> int:
         for line in logins:
             print(f"    {line}")
     print("  Back office superuser: admin / comptoir-admin (http://127.0.0.1:8000/admin/)")
-    _prepare_assistant(now)
     return 0
 
 
@@ -108,8 +107,11 @@ def _prepare_assistant(now) -> None:
 
 def demo(args) -> int:
     code = demo_setup(args)
-    if code or args.no_serve:
+    if code:
         return code
+    if args.no_serve:
+        _prepare_assistant(_now(None))  # serve does it otherwise
+        return 0
     return serve(argparse.Namespace(bind=args.bind, workers=2, with_worker=True))
 
 

@@ -109,6 +109,18 @@ def store_image(row, image: CheckedImage) -> None:
     row.image.save("photo", ContentFile(image.data), save=False)
 
 
+def save_images(images: list[CheckedImage], new_row) -> list:
+    """One saved row per checked image, each from `new_row()` (a photo model with its owner and uploader set),
+    inside the caller's transaction."""
+    rows = []
+    for image in images:
+        row = new_row()
+        store_image(row, image)
+        row.save()
+        rows.append(row)
+    return rows
+
+
 def image_response(row) -> FileResponse:
     """A stored photo row's file with the type checked at upload: never sniffed, never kept by shared caches.
     Only for a caller that has checked who may see it."""

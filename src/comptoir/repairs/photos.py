@@ -23,13 +23,7 @@ def check_uploads(uploads) -> list[images.CheckedImage]:
 def store_photos(repair: RepairRequest, photos: list[images.CheckedImage], *, actor: str,
                  now: datetime) -> list[RepairPhoto]:
     """Write checked photos for a repair; inside the caller's transaction, the repair row locked or new."""
-    stored = []
-    for photo in photos:
-        row = RepairPhoto(repair=repair, uploaded_at=now, uploaded_by=actor)
-        images.store_image(row, photo)
-        row.save()
-        stored.append(row)
-    return stored
+    return images.save_images(photos, lambda: RepairPhoto(repair=repair, uploaded_at=now, uploaded_by=actor))
 
 
 def add_photos(repair: RepairRequest, photos: list[images.CheckedImage], *, actor: str,

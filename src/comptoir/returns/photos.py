@@ -42,12 +42,7 @@ def add_inspection_photos(ret: ReturnRequest, *, item_id: int, photos: list[imag
         if item is None:
             raise InvalidInput("item_not_in_return", item=item_id)
         check_photo_count(item.inspection_photos.count(), len(photos)).enforce(InvalidInput)
-        stored = []
-        for photo in photos:
-            row = InspectionPhoto(item=item, uploaded_at=now, uploaded_by=actor)
-            images.store_image(row, photo)
-            row.save()
-            stored.append(row)
+        stored = images.save_images(photos, lambda: InspectionPhoto(item=item, uploaded_at=now, uploaded_by=actor))
         record_event(ret, "photos_added", actor=actor, now=now,
                      data={"item": item.pk, "photos": [row.pk for row in stored]})
     return stored
