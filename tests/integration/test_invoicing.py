@@ -18,7 +18,7 @@ from comptoir.core.errors import Conflict, InvalidInput
 from comptoir.invoices import pdf
 from comptoir.invoices.models import CREDIT_NOTE, INVOICE, Invoice, InvoiceSequence
 from comptoir.invoices.numbering import next_number
-from comptoir.invoices.services import invoice_for_order, issue_credit_note, issue_invoice
+from comptoir.invoices.services import invoice_for_order, issue_credit_note, issue_invoice, issue_pending_invoices
 from comptoir.orders.models import Order, OrderEvent
 from factories import GENEVA, PARIS, order, shopper, staff, staff_move
 from return_journeys import METHODS
@@ -29,9 +29,12 @@ LATER = MONDAY_10AM + timedelta(days=3)
 AL = "alme"
 OG = "officine-generale"
 DRESS = "AL-DRESS-BLK-S"  # "Robe Lou", €149.00 VAT included; Colissimo home in France €5.90
-# Savepoint, lock the order, look for its invoice, lines, payments, lock and bump the sequence, write the
-# invoice and its order event, mark the order invoiced (it leaves the worker's queue), release the savepoint.
-QUERIES_TO_ISSUE = 11
+# Savepoint, lock the order, look for its invoice, lines, payments, bump the sequence (UPDATE … RETURNING), write
+# the invoice and its order event, mark the order invoiced (it leaves the worker's queue), release the savepoint.
+QUERIES_TO_ISSUE = 10
+# The worker's batch: claim the orders, their lines, their payments, bump the sequence, write the invoices, their
+# events, mark the orders invoiced; and the transaction's savepoint pair.
+QUERIES_TO_ISSUE_A_BATCH = 9
 
 
 def alme_order(api, lines=((DRESS, 1),), *, address=PARIS, language="en") -> Order:
@@ -327,6 +330,16 @@ def test_issuing_an_invoice_costs_the_same_queries_for_one_line_or_three(api, dj
         issue_invoice(small, now=LATER)
     with django_assert_num_queries(QUERIES_TO_ISSUE):
         issue_invoice(large, now=LATER)
+
+
+def test_the_worker_invoices_a_batch_of_orders_in_the_same_queries_for_two_orders_or_five(api, django_assert_num_queries):
+    issue_invoice(alme_order(api), now=LATER)  # the sequence row exists from here on
+    for count in (2, 5):
+        placed = [alme_order(api, lines=((DRESS, 1), ("AL-MOHAIR-ECR-M-L", n))) for n in range(1, count + 1)]
+        with django_assert_num_queries(QUERIES_TO_ISSUE_A_BATCH):
+            assert issue_pending_invoices(LATER) == count
+        numbers = [Invoice.objects.get(order=order, kind="invoice").sequence_number for order in placed]
+        assert numbers == list(range(numbers[0], numbers[0] + count))  # gapless, in the order of confirmation
 
 
 # --- Professional buyers ---------------------------------------------------------------------------

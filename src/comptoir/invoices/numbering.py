@@ -9,7 +9,6 @@ that rolls back gives its number back with it, and concurrent issuers queue on t
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 
 from comptoir.brands.models import Brand
 from comptoir.invoices.models import CREDIT_NOTE, INVOICE, InvoiceSequence
@@ -27,19 +26,35 @@ def format_number(brand: Brand, kind: str, sequence_number: int) -> str:
 def next_number(brand: Brand, kind: str) -> tuple[int, str]:
     """Take the next number of the (brand, kind) series. Precondition: the caller's transaction is open,
     and the caller writes the document in that same transaction (else the number is given back)."""
+    return next_numbers(brand, kind, 1)[0]
+
+
+def next_numbers(brand: Brand, kind: str, count: int) -> list[tuple[int, str]]:
+    """Take the next `count` numbers of the (brand, kind) series, in order, with the same precondition as
+    next_number: one UPDATE … RETURNING locks the sequence row and moves it past them."""
     if kind not in SERIES_CODES:
         raise ValueError(f"unknown invoice kind {kind!r}")
+    if count < 1:
+        raise ValueError("count must be at least 1")
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number must run inside the transaction that writes the invoice")
-    sequences = InvoiceSequence.objects.select_for_update().filter(brand=brand, kind=kind)
-    sequence = sequences.first()
-    if sequence is None:
+        raise RuntimeError("invoice numbers must be taken inside the transaction that writes the invoices")
+    after = _advance(brand, kind, count)
+    if after is None:
         # First document of the series: INSERT … ON CONFLICT DO NOTHING. A concurrent first issuer
-        # waits on the other's uncommitted row, then finds it; either way the lock below serialises.
-        InvoiceSequence.objects.bulk_create(
-            [InvoiceSequence(brand=brand, kind=kind, next_number=1)], ignore_conflicts=True
-        )
-        sequence = sequences.get()
-    number = sequence.next_number
-    InvoiceSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + 1)
-    return number, format_number(brand, kind, number)
+        # waits on the other's uncommitted row, then finds it; either way the UPDATE's row lock serialises.
+        InvoiceSequence.objects.bulk_create([InvoiceSequence(brand=brand, kind=kind, next_number=1)],
+                                            ignore_conflicts=True)
+        after = _advance(brand, kind, count)
+    first = after - count
+    return [(number, format_number(brand, kind, number)) for number in range(first, first + count)]
+
+
+def _advance(brand: Brand, kind: str, count: int) -> int | None:
+    """Move the series `count` numbers on and return its new next number (None if the series has no row)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(InvoiceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET next_number = next_number + %s WHERE brand_id = %s AND kind = %s "
+                       "RETURNING next_number", [count, brand.pk, kind])
+        row = cursor.fetchone()
+    return row[0] if row else None
