@@ -8,7 +8,7 @@ connections loop: GET the products page, POST a cart of 1..N lines of SKUs from 
 checkout with a fresh Idempotency-Key (guest, card 4242…, FR address).
 
 It prints one markdown row per level: orders/s, latency percentiles of the placement (cart +
-checkout) and of each request, errors by status, and SQL statements per order and per browse
+checkout) and of each request, errors by status, and SQL statements per order (the shop's own; the sandbox PSP's beside them) and per browse
 (from the `X-Comptoir-Queries` response header). Standard library only. Only talks to 127.0.0.1.
 
     .venv/bin/python benchmarks/place_orders.py --db postgres --workers 3 --concurrency 1,8,32 --duration 15
@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 QUERY_HEADER = "X-Comptoir-Queries"
+SANDBOX_PSP_QUERY_HEADER = "X-Comptoir-Queries-Sandbox-PSP"  # of QUERY_HEADER's, the sandbox PSP's own
 ADDRESS = {"first_name": "Camille", "last_name": "Martin", "line1": "12 rue de Turenne", "postal_code": "75004",
            "city": "Paris", "country": "FR", "phone": "+33 6 12 34 56 78"}
 CARD = {"number": "4242424242424242", "expiry_month": 12, "expiry_year": 2030, "cvc": "123"}
@@ -318,6 +319,7 @@ class Samples:
     queries: dict = field(default_factory=lambda: defaultdict(list))  # kind -> [statements]
     placement: list = field(default_factory=list)  # seconds, cart + checkout of placed orders
     order_queries: dict = field(default_factory=lambda: defaultdict(list))  # lines -> [cart + checkout]
+    sandbox_psp_queries: list = field(default_factory=list)  # per order, not in order_queries
     errors: Counter = field(default_factory=Counter)  # "checkout 409" -> n
     error_samples: list = field(default_factory=list)
     orders: int = 0
@@ -334,6 +336,7 @@ class Client:
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
         self.skus: list[str] = []
         self.iterations = 0
+        self.sandbox_psp_queries = 0  # of the current iteration
 
     def close(self) -> None:
         self.connection.close()
@@ -361,12 +364,18 @@ class Client:
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         queries = response.getheader(QUERY_HEADER)
-        return response.status, payload, elapsed, int(queries) if queries and queries.isdigit() else None
+        if not (queries and queries.isdigit()):
+            return response.status, payload, elapsed, None
+        # The shop's own statements; the sandbox PSP's (a real PSP's are in its own database) apart.
+        sandbox_psp = int(response.getheader(SANDBOX_PSP_QUERY_HEADER) or 0)
+        self.sandbox_psp_queries += sandbox_psp
+        return response.status, payload, elapsed, int(queries) - sandbox_psp
 
     def iteration(self, samples: Samples, record: bool) -> None:
         brand = self.args.brand
         every = self.args.browse_every
         self.iterations += 1
+        self.sandbox_psp_queries = 0
         # 1. Browse.
         if not self.skus or (every and self.iterations % every == 0):
             status, payload, elapsed, queries = self.call("GET", f"/api/brands/{brand}/products", None)
@@ -399,6 +408,7 @@ class Client:
             samples.placement.append(cart_elapsed + checkout_elapsed)
             if cart_queries is not None and checkout_queries is not None:
                 samples.order_queries[count].append(cart_queries + checkout_queries)
+                samples.sandbox_psp_queries.append(self.sandbox_psp_queries)
 
     @staticmethod
     def _note(samples, record, kind, status, expected, payload, elapsed, queries) -> bool:
@@ -462,6 +472,7 @@ def run_level(base: str, args, clients: int, *, seconds: float, orders: int, rec
             merged.queries[kind].extend(values)
         for lines, values in s.order_queries.items():
             merged.order_queries[lines].extend(values)
+        merged.sandbox_psp_queries.extend(s.sandbox_psp_queries)
         merged.placement.extend(s.placement)
         merged.errors.update(s.errors)
         merged.error_samples.extend(s.error_samples)
@@ -493,7 +504,7 @@ def mean(values) -> float:
 
 
 HEADER = ("| DB | workers | C | orders | orders/s | placement p50/p95/p99 ms | browse p50/p95/p99 ms "
-          "| cart p50/p95/p99 ms | checkout p50/p95/p99 ms | errors | SQL/order avg (max) | SQL/browse "
+          "| cart p50/p95/p99 ms | checkout p50/p95/p99 ms | errors | SQL/order avg (max) + sandbox PSP | SQL/browse "
           "| CPU cores app/workers/pg/client/other |")
 
 
@@ -501,6 +512,8 @@ def row(label: str, workers: str, clients: int, s: Samples, wall: float, cpu: st
     order_queries = [q for values in s.order_queries.values() for q in values]
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(s.errors.items())) or "0"
     sql_order = f"{mean(order_queries):.1f} ({max(order_queries)})" if order_queries else "–"
+    if s.sandbox_psp_queries:
+        sql_order += f" + {mean(s.sandbox_psp_queries):.1f} PSP"
     sql_browse = f"{mean(s.queries['browse']):.1f}" if s.queries["browse"] else "–"
     return (f"| {label} | {workers} | {clients} | {s.orders} | {s.orders / wall:.1f} | {pcts(s.placement)} "
             f"| {pcts(s.latencies['browse'])} | {pcts(s.latencies['cart'])} | {pcts(s.latencies['checkout'])} "

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.core.query_count import is_sandbox_psp_statement
 from factories import VISA, cart, checkout, order, shopper
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -21,17 +22,21 @@ MONDAY_10AM = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS_TZ)
 ALME = "alme"
 ALME_SKUS = ["AL-TEE-WHT-S", "AL-TEE-WHT-M", "AL-TEE-BLK-S", "AL-JEAN-BLU-36", "AL-TROUSER-BLK-38"]
 # Oscar 4.2 spends 58 statements on a 1-line order and 100 on 2 lines (design.md, measured facts).
-# 21 here: 19 in production (cart 2, checkout 14, the sandbox PSP's own 3) plus the brand read twice,
-# which tests do not cache. Issue 8 asks for 15; issue 2 allowed 25.
-PLACEMENT_BUDGET = 21
+# The shop's own statements: 15 in production (cart 2, checkout 13), the budget issue 8 sets (issue 2
+# allowed 25), plus the brand read twice, which tests do not cache. The sandbox PSP keeps its books in
+# the same database here (3 statements: its transaction, operation and webhook events); a real PSP keeps
+# them in its own, so they are counted apart.
+PLACEMENT_BUDGET = 15 + 2
+SANDBOX_PSP_STATEMENTS = 3
 
 
 def _statements(captured: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
 
 
-def _place(api, skus: list[str]) -> tuple[int, int]:
-    """(statements, raw total) for cart creation + checkout with a Visa at Almé, captured at order."""
+def _place(api, skus: list[str]) -> tuple[int, int, int]:
+    """(shop statements, sandbox PSP statements, raw total) for cart creation + checkout with a Visa at
+    Almé, captured at order."""
     with CaptureQueriesContext(connection) as captured:
         cart_id = cart(api, ALME, [(sku, 1) for sku in skus], now=MONDAY_10AM)
         placed = checkout(api, ALME, cart_id, now=MONDAY_10AM, method="colissimo_home", card=VISA)
@@ -39,18 +44,21 @@ def _place(api, skus: list[str]) -> tuple[int, int]:
     assert placed["status"] == "confirmed"
     assert placed["payments"][0]["status"] == "captured"
     assert len(placed["lines"]) == len(skus)
-    return len(_statements(captured)), len(captured.captured_queries)
+    statements = _statements(captured)
+    psp = [sql for sql in statements if is_sandbox_psp_statement(sql)]
+    return len(statements) - len(psp), len(psp), len(captured.captured_queries)
 
 
 def test_placing_an_order_costs_the_same_statements_for_1_and_5_lines(api):
     """Stock is reserved in ONE conditional UPDATE and lines inserted with bulk_create: an order's
     cost does not grow with its lines and stays within its budget (design principle 9)."""
-    one_line, one_line_raw = _place(api, ALME_SKUS[:1])
-    five_lines, five_lines_raw = _place(api, ALME_SKUS)
-    print(f"\nplacement (cart + checkout): 1 line = {one_line} statements ({one_line_raw} with savepoints), "
-          f"5 lines = {five_lines} ({five_lines_raw})")
+    one_line, one_line_psp, one_line_raw = _place(api, ALME_SKUS[:1])
+    five_lines, five_lines_psp, five_lines_raw = _place(api, ALME_SKUS)
+    print(f"\nplacement (cart + checkout): 1 line = {one_line} statements + {one_line_psp} of the sandbox PSP "
+          f"({one_line_raw} with savepoints), 5 lines = {five_lines} + {five_lines_psp} ({five_lines_raw})")
     assert one_line <= PLACEMENT_BUDGET
     assert five_lines == one_line
+    assert one_line_psp == five_lines_psp == SANDBOX_PSP_STATEMENTS
     assert five_lines_raw == one_line_raw
 
 
@@ -210,3 +218,19 @@ def test_declaring_a_return_costs_the_same_with_3_and_30_orders_in_the_database(
     with_thirty = declare_statements()
     print(f"\nreturn declaration: 3 orders seeded = {with_three} statements, 30 more = {with_thirty}")
     assert with_thirty == with_three
+
+
+def _gift_card_order_statements(api, lines: list[tuple[str, int]]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        placed = order(api, ALME, [("AL-TEE-WHT-S", 1), *lines], now=MONDAY_10AM, method="colissimo_home")
+    assert placed.status == 201, placed
+    return len(_statements(captured))
+
+
+def test_AL_PAY_01_an_order_issues_its_e_gift_cards_in_the_same_statements_for_one_card_or_four(api):
+    """Each e-gift card bought is issued and e-mailed at confirmation (AL-PAY-01): the cards, their entries
+    and their e-mails are written in one INSERT each, however many there are."""
+    one_card = _gift_card_order_statements(api, [("AL-GIFT-50", 1)])
+    four_cards = _gift_card_order_statements(api, [("AL-GIFT-50", 2), ("AL-GIFT-100", 2)])
+    print(f"\nan order with e-gift cards: 1 card = {one_card} statements, 4 cards = {four_cards}")
+    assert four_cards == one_card

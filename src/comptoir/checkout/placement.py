@@ -20,7 +20,7 @@ from comptoir.catalog.services import check_purchasable, reserve_stock, variants
 from comptoir.checkout import reductions
 from comptoir.checkout.models import Cart
 from comptoir.checkout.pricing import PriceItem, Quote, quote, spread_discount
-from comptoir.checkout.services import get_cart
+from comptoir.checkout.services import claim_cart
 from comptoir.core.errors import Conflict, InvalidInput, NotAuthenticated, PaymentRefused
 from comptoir.discounts.rules import LineFacts
 from comptoir.discounts.services import record_redemption
@@ -93,9 +93,30 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
     policy = brand.policy_object
     if customer is None and policy.accounts.account_required_to_order:
         raise NotAuthenticated("account_required", rule="OG-ACC-01")
-    cart = get_cart(brand, cart_id, customer=customer)
-    if cart.status != Cart.OPEN:
-        return _replay_or_refuse(brand, idempotency_key, customer)
+    try:
+        with transaction.atomic():
+            # Claim the cart first: two checkouts of one cart cannot both place an order. Everything
+            # below that refuses the order (bad input, sold out, a refused credit check) rolls the claim back.
+            cart = claim_cart(brand, cart_id, customer=customer, now=now)
+            if cart is None:
+                return _replay_or_refuse(brand, idempotency_key, customer)
+            order, order_lines, payment, tenders = _place(brand, cart, details, customer=customer,
+                                                          idempotency_key=idempotency_key, now=now)
+    except IntegrityError:
+        # The same Idempotency-Key raced us and won: answer with its order.
+        existing = _placed_with_key(brand, idempotency_key, customer)
+        if existing is None:
+            raise
+        return existing
+    if payment is None:
+        return Placement(order, tenders, replayed=False, lines=order_lines)
+    return _take_payment(order, tenders, payment, details.card, lines=order_lines, customer=customer, now=now)
+
+
+def _place(brand: Brand, cart: Cart, details: CheckoutDetails, *, customer: Customer | None,
+           idempotency_key: str, now: datetime) -> tuple[Order, list[OrderLine], Payment | None, list[Payment]]:
+    """Price the claimed cart, reserve its stock and write the order, in the caller's transaction."""
+    policy = brand.policy_object
     if not cart.lines:
         raise InvalidInput("cart_empty")
     email = normalise_email(details.email or (customer.email if customer else ""))
@@ -123,42 +144,27 @@ def place_order(brand: Brand, cart_id, details: CheckoutDetails, *, customer: Cu
                        main_method=details.payment_method if priced.main_amount_minor else "",
                        key=idempotency_key, now=now)
     order_lines = _new_lines(order, variants, priced.quote, method, now)
-    try:
-        with transaction.atomic():
-            # Claim the cart first: two checkouts of one cart (a double click with two keys) cannot
-            # both place an order; the loser waits for the winner's row lock, then sees it ordered.
-            if not Cart.objects.filter(pk=cart.pk, status=Cart.OPEN).update(status=Cart.ORDERED, updated_at=now):
-                return _replay_or_refuse(brand, idempotency_key, customer)
-            reserve_stock({variants[p.sku].id: p.quantity for p in priced.quote.lines},
-                          {v.id: v for v in variants.values()})
-            order.save(force_insert=True)
-            OrderLine.objects.bulk_create(order_lines)
-            OrderEvent.objects.create(order=order, kind="placed", to_status=order.status,
-                                      actor=_actor(customer), at=now, data={"total_minor": order.total_minor})
-            if priced.reductions.discount is not None:
-                record_redemption(priced.reductions.discount, order=order, customer=customer, email=email,
-                                  amount_minor=priced.quote.discount_minor, now=now)
-            if priced.reductions.voucher is not None:
-                loyalty_vouchers.consume(priced.reductions.voucher, order=order, now=now)
-            # Cards are locked in id order, so two orders sharing cards cannot deadlock (saleor#13640).
-            tenders = [stored_value.spend(order, card, amount_minor=amount, now=now)
-                       for card, amount in sorted(priced.stored_value, key=lambda pair: pair[0].pk)]
-            payment = None
-            if priced.main_amount_minor > 0:
-                payment = payments.open_payment(order, method=details.payment_method,
-                                                amount_minor=priced.main_amount_minor, now=now)
-            else:
-                settle_paid_order(order, actor=_actor(customer), now=now, lines=order_lines)
-                order.save()
-    except IntegrityError:
-        # The same Idempotency-Key raced us and won: answer with its order.
-        existing = _placed_with_key(brand, idempotency_key, customer)
-        if existing is None:
-            raise
-        return existing
-    if payment is None:
-        return Placement(order, tenders, replayed=False, lines=order_lines)
-    return _take_payment(order, tenders, payment, details.card, lines=order_lines, customer=customer, now=now)
+    reserve_stock({variants[p.sku].id: p.quantity for p in priced.quote.lines}, {v.id: v for v in variants.values()})
+    order.save(force_insert=True)
+    OrderLine.objects.bulk_create(order_lines)
+    OrderEvent.objects.create(order=order, kind="placed", to_status=order.status,
+                              actor=_actor(customer), at=now, data={"total_minor": order.total_minor})
+    if priced.reductions.discount is not None:
+        record_redemption(priced.reductions.discount, order=order, customer=customer, email=email,
+                          amount_minor=priced.quote.discount_minor, now=now)
+    if priced.reductions.voucher is not None:
+        loyalty_vouchers.consume(priced.reductions.voucher, order=order, now=now)
+    # Cards are locked in id order, so two orders sharing cards cannot deadlock (saleor#13640).
+    tenders = [stored_value.spend(order, card, amount_minor=amount, now=now)
+               for card, amount in sorted(priced.stored_value, key=lambda pair: pair[0].pk)]
+    payment = None
+    if priced.main_amount_minor > 0:
+        payment = payments.open_payment(order, method=details.payment_method,
+                                        amount_minor=priced.main_amount_minor, now=now)
+    else:
+        settle_paid_order(order, actor=_actor(customer), now=now, lines=order_lines)
+        order.save()
+    return order, order_lines, payment, tenders
 
 
 def price_cart(brand: Brand, cart: Cart, variants: dict, codes, shipping_minor: int, country: str, *,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.db import connection
+
 from comptoir.accounts.models import Customer
 from comptoir.brands.models import Brand
 from comptoir.catalog.services import check_purchasable, variants_by_sku
@@ -39,6 +42,30 @@ def get_cart(brand: Brand, cart_id, *, customer: Customer | None) -> Cart:
     if cart is None or (cart.customer_id is not None and (customer is None or cart.customer_id != customer.id)):
         raise NotFound("not_found", thing="cart")
     return cart
+
+
+def claim_cart(brand: Brand, cart_id, *, customer: Customer | None, now: datetime) -> Cart | None:
+    """Mark an open cart ordered and return it, inside the caller's transaction (which gives it back on
+    rollback). Of two checkouts of one cart (a double click with two keys), the second waits for the
+    first's row lock, then finds nothing to claim: None means the cart is ordered already. A missing
+    cart, or another shopper's, is NotFound as in get_cart. One UPDATE … RETURNING reads and claims."""
+    try:
+        cart_key = Cart._meta.pk.get_db_prep_value(cart_id, connection)
+    except ValidationError:
+        raise NotFound("not_found", thing="cart") from None
+    table = connection.ops.quote_name(Cart._meta.db_table)
+    # A guest passes NULL for the owner, which matches no signed-in shopper's cart.
+    claimed = list(Cart.objects.raw(
+        f"UPDATE {table} SET status = %s, updated_at = %s WHERE id = %s AND brand_id = %s AND status = %s "
+        "AND (customer_id IS NULL OR customer_id = %s) RETURNING *",
+        [Cart.ORDERED, Cart._meta.get_field("updated_at").get_db_prep_value(now, connection), cart_key, brand.pk,
+         Cart.OPEN, customer.pk if customer else None],
+    ))
+    if not claimed:
+        get_cart(brand, cart_id, customer=customer)  # NotFound, or else it exists and is no longer open
+        return None
+    claimed[0].brand = brand
+    return claimed[0]
 
 
 def set_cart_line(cart: Cart, *, sku: str, quantity: int, now: datetime) -> Cart:

@@ -22,7 +22,7 @@ from comptoir.core.money import Money
 from comptoir.giftcards import codes
 from comptoir.giftcards.models import StoredValueCard, StoredValueEntry
 from comptoir.giftcards.rules import amount_to_redeem, check_issuable, check_redeemable, expiry
-from comptoir.notifications.services import LANGUAGES, notify_email
+from comptoir.notifications.services import LANGUAGES, email_message, notify_emails
 
 ISSUE, REDEEM, RESTORE, EXPIRE = (StoredValueEntry.Kind.ISSUE, StoredValueEntry.Kind.REDEEM,
                                   StoredValueEntry.Kind.RESTORE, StoredValueEntry.Kind.EXPIRE)
@@ -98,29 +98,11 @@ def issue_card(brand, *, kind: str, amount_minor: int, recipient_email: str, lan
     replay = _issued_replay(brand, kind, amount_minor, recipient_email, idempotency_key)
     if replay is not None:
         return replay, None
-    if amount_minor <= 0:
-        raise ValueError(f"issue_card needs a positive amount, got {amount_minor}")
-    if language not in LANGUAGES:
-        raise InvalidInput("invalid_input", fields="language")
-    policy = brand.policy_object
-    check_issuable(kind=kind, accepted_methods=list(policy.payments.methods)).enforce(Conflict)
-    stored_value = policy.payments.stored_value
-    validity_days = (stored_value.credit_note_validity_days if kind == StoredValueCard.Kind.CREDIT_NOTE
-                     else stored_value.gift_card_validity_days)
-    code = codes.generate_code()
     try:
         with transaction.atomic():
-            card = StoredValueCard.objects.create(
-                brand=brand, kind=kind, code_hash=codes.hash_code(code), code_last4=codes.last4(code),
-                currency=policy.currency, initial_minor=amount_minor, balance_minor=amount_minor, issued_at=now,
-                expires_at=expiry(issued_at=now, validity_days=validity_days, tz=policy.tz),
-                recipient_email=recipient_email, language=language, source_order=source_order, created_at=now,
-            )
-            StoredValueEntry.objects.create(card=card, kind=ISSUE, amount_minor=amount_minor, order=source_order,
-                                            idempotency_key=idempotency_key, created_at=now)
-            notify_email(brand_slug=brand.slug, to=recipient_email, template="gift_card_issued", language=language,
-                         context=_issued_context(brand, card, code, source_order),
-                         idempotency_key=f"giftcard:{card.pk}:issued", now=now)
+            [(card, code)] = _issue_cards(brand, kind=kind, issues=[(amount_minor, idempotency_key)],
+                                          recipient_email=recipient_email, language=language,
+                                          source_order=source_order, now=now)
     except IntegrityError:
         # The same key issued concurrently: the other transaction won, answer with its card.
         replay = _issued_replay(brand, kind, amount_minor, recipient_email, idempotency_key)
@@ -133,25 +115,63 @@ def issue_card(brand, *, kind: str, amount_minor: int, recipient_email: str, lan
 def issue_purchased_gift_cards(order, *, now: datetime, lines=None) -> int:
     """One e-gift card per unit bought, worth the unit price, e-mailed to the buyer (AL-PAY-01).
 
-    Call when the order is paid; safe to call again (each unit has its own idempotency key).
-    `lines`, when the caller holds the order's lines, spares a query. Returns how many cards it issued.
+    Call when the order is paid, its row locked; safe to call again (each unit has its own idempotency
+    key). The same four statements however many cards: the units already issued, then the cards, their
+    entries and their e-mails in one INSERT each. `lines`, when the caller holds the order's lines,
+    spares a query. Returns how many cards it issued.
     """
-    issued = 0
     if lines is None:
         lines = order.lines.filter(is_gift_card=True).order_by("id")
-    lines = [line for line in lines if line.is_gift_card]
-    if not lines:
+    units = [(line.unit_price_minor, f"giftcard:purchase:{line.pk}:{unit}")
+             for line in lines if line.is_gift_card for unit in range(line.quantity)]
+    if not units:
         return 0
-    with transaction.atomic():
-        for line in lines:
-            for unit in range(line.quantity):
-                _, code = issue_card(
-                    order.brand, kind=StoredValueCard.Kind.GIFT_CARD, amount_minor=line.unit_price_minor,
-                    recipient_email=order.email, language=order.language, source_order=order,
-                    idempotency_key=f"giftcard:purchase:{line.pk}:{unit}", now=now,
-                )
-                issued += code is not None
-    return issued
+    issued = set(StoredValueEntry.objects.filter(idempotency_key__in=[key for _, key in units])
+                 .values_list("idempotency_key", flat=True))
+    due = [(amount, key) for amount, key in units if key not in issued]
+    if due:
+        with transaction.atomic():
+            _issue_cards(order.brand, kind=StoredValueCard.Kind.GIFT_CARD, issues=due, recipient_email=order.email,
+                         language=order.language, source_order=order, now=now)
+    return len(due)
+
+
+def _issue_cards(brand, *, kind: str, issues: list[tuple[int, str]], recipient_email: str, language: str,
+                 source_order, now: datetime) -> list[tuple[StoredValueCard, str]]:
+    """Create one card per (amount, idempotency key), credit it and queue the e-mail of its code: three
+    INSERTs in all, in the caller's transaction. Returns each card with its clear code."""
+    if any(amount_minor <= 0 for amount_minor, _ in issues):
+        raise ValueError(f"a card needs a positive amount, got {[amount for amount, _ in issues]}")
+    if language not in LANGUAGES:
+        raise InvalidInput("invalid_input", fields="language")
+    policy = brand.policy_object
+    check_issuable(kind=kind, accepted_methods=list(policy.payments.methods)).enforce(Conflict)
+    stored_value = policy.payments.stored_value
+    validity_days = (stored_value.credit_note_validity_days if kind == StoredValueCard.Kind.CREDIT_NOTE
+                     else stored_value.gift_card_validity_days)
+    expires_at = expiry(issued_at=now, validity_days=validity_days, tz=policy.tz)
+    made = []
+    for amount_minor, _ in issues:
+        code = codes.generate_code()
+        made.append((StoredValueCard(
+            brand=brand, kind=kind, code_hash=codes.hash_code(code), code_last4=codes.last4(code),
+            currency=policy.currency, initial_minor=amount_minor, balance_minor=amount_minor, issued_at=now,
+            expires_at=expires_at, recipient_email=recipient_email, language=language, source_order=source_order,
+            created_at=now,
+        ), code))
+    StoredValueCard.objects.bulk_create([card for card, _ in made])  # their ids come back with them
+    StoredValueEntry.objects.bulk_create([
+        StoredValueEntry(card=card, kind=ISSUE, amount_minor=amount_minor, order=source_order,
+                         idempotency_key=key, created_at=now)
+        for (card, _), (amount_minor, key) in zip(made, issues)
+    ])
+    notify_emails([
+        email_message(brand_slug=brand.slug, to=recipient_email, template="gift_card_issued", language=language,
+                      context=_issued_context(brand, card, code, source_order),
+                      idempotency_key=f"giftcard:{card.pk}:issued", now=now)
+        for card, code in made
+    ])
+    return made
 
 
 def expire_cards(now: datetime, *, limit: int = 500) -> int:

@@ -148,17 +148,30 @@ def notify_email(*, brand_slug: str, to: str, template: str, language: str, cont
     """Enqueue an e-mail in the caller's transaction; a second call with the same key does nothing.
 
     `headers` are extra e-mail headers, such as List-Unsubscribe on newsletters (RFC 8058)."""
+    notify_emails([email_message(brand_slug=brand_slug, to=to, template=template, language=language, context=context,
+                                 idempotency_key=idempotency_key, now=now, headers=headers)])
+
+
+def notify_emails(messages: list[OutboxMessage]) -> None:
+    """Enqueue e-mails made by `email_message` in one INSERT, in the caller's transaction; the unique
+    idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING)."""
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+
+
+def email_message(*, brand_slug: str, to: str, template: str, language: str, context: dict,
+                  idempotency_key: str, now: datetime, headers: dict | None = None) -> OutboxMessage:
+    """An outbox e-mail, checked, not yet saved (notify_email's arguments)."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown e-mail template {template!r}; known: {', '.join(TEMPLATES)}")
     if language not in LANGUAGES:
         raise ValueError(f"Unsupported e-mail language {language!r}")
     _check_plain_json(context)
-    _enqueue(OutboxMessage(
+    return OutboxMessage(
         channel=OutboxMessage.Channel.EMAIL, brand_slug=brand_slug, recipient=to, template=template,
         language=language, context=context, idempotency_key=idempotency_key,
         headers={str(name): str(value) for name, value in (headers or {}).items()},
         available_at=now, created_at=now,
-    ))
+    )
 
 
 def notify_webhook(*, brand_slug: str, url: str, body: bytes | str, headers: dict,
@@ -169,16 +182,12 @@ def notify_webhook(*, brand_slug: str, url: str, body: bytes | str, headers: dic
     if isinstance(body, bytes):
         body = body.decode("utf-8")  # payloads are JSON text; a signature over the bytes stays valid
     _check_plain_json(headers)
-    _enqueue(OutboxMessage(
+    # One INSERT; the unique idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING).
+    OutboxMessage.objects.bulk_create([OutboxMessage(
         channel=OutboxMessage.Channel.WEBHOOK, brand_slug=brand_slug, recipient=url, body=body,
         headers={str(name): str(value) for name, value in headers.items()},
         idempotency_key=idempotency_key, available_at=now, created_at=now,
-    ))
-
-
-def _enqueue(message: OutboxMessage) -> None:
-    # One INSERT; the unique idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING).
-    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+    )], ignore_conflicts=True)
 
 
 def _check_plain_json(value: dict) -> None:
