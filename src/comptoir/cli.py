@@ -142,10 +142,11 @@ def serve(args) -> int:
 
 def worker(args) -> int:
     from comptoir.worker.loop import run_worker
-    from comptoir.worker.tasks import SWEEP_TASKS
+    from comptoir.worker.tasks import SLOW_SWEEPS, SWEEP_TASKS
 
     fixed_now = _now(args.now) if args.now else None
-    rounds = run_worker(tasks=SWEEP_TASKS, once=args.once, fixed_now=fixed_now, poll_seconds=args.poll)
+    rounds = run_worker(tasks=SWEEP_TASKS, once=args.once, fixed_now=fixed_now, poll_seconds=args.poll,
+                        every=SLOW_SWEEPS)
     print(f"worker stopped after {rounds} round(s)")
     return 0
 

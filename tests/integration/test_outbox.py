@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from comptoir.notifications.models import OutboxMessage
 from comptoir.notifications.services import (
@@ -433,3 +434,58 @@ def test_the_worker_pauses_after_a_light_round_and_goes_on_at_once_through_a_bac
 
     assert rounds == 4
     assert stop.pauses == [0.5, 0.5]  # after the tail and after the empty round; none between full batches
+
+
+@pytest.mark.django_db
+def test_a_slow_sweep_runs_again_only_once_its_period_has_passed(monkeypatch):
+    from comptoir.worker import loop
+
+    clock = iter([0.0, 10.0, 59.0, 61.0])
+    monkeypatch.setattr(loop, "monotonic", lambda: next(clock))
+    stop = threading.Event()
+    fast, slow = [], []
+
+    def every_round(now):
+        fast.append(now)
+        if len(fast) == 4:
+            stop.set()
+        return 0
+
+    def daily_deadlines(now):
+        slow.append(now)
+        return 0
+
+    rounds = run_worker(tasks=[every_round, daily_deadlines], once=False, fixed_now=NOW, poll_seconds=0, stop=stop,
+                        every={daily_deadlines: 60}, log=lambda line: None)
+
+    assert rounds == 4
+    assert len(fast) == 4 and len(slow) == 2  # the first round, then the one 61 s later
+
+
+class CountingBackend(LocmemBackend):
+    """Django's in-memory mail backend, counting the connections it opens."""
+
+    opened = 0
+
+    def open(self):
+        if getattr(self, "is_open", False):
+            return False
+        self.is_open = True
+        CountingBackend.opened += 1
+        return True
+
+    def close(self):
+        self.is_open = False
+
+
+def test_a_batch_of_e_mails_goes_through_one_connection_of_the_mail_backend(db, settings, mailoutbox):
+    """An SMTP server is greeted (and TLS negotiated) once per batch, not once per e-mail."""
+    settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
+    CountingBackend.opened = 0
+    for number in range(3):
+        notify_email(brand_slug="alme", to=f"camille{number}@example.com", template="order_confirmed",
+                     language="en", context=FULL_CONTEXT, idempotency_key=f"batch-{number}", now=NOW)
+
+    assert drain_outbox(now=NOW) == DrainReport(sent=3)
+    assert CountingBackend.opened == 1
+    assert [message.to for message in mailoutbox] == [[f"camille{number}@example.com"] for number in range(3)]

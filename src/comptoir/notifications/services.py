@@ -59,7 +59,7 @@ from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.template import Context, Engine, engines
 
@@ -206,9 +206,30 @@ def drain_outbox(*, now: datetime, limit: int = 100, send_email: EmailSender | N
     A crash between a send and its record may send that message once more after `CLAIM_LEASE`;
     the idempotency-key header lets the receiver drop the duplicate.
     """
-    send_email = send_email or send_email_message
     post_webhook = post_webhook or post_webhook_request
     messages = _claim_due(now=now, limit=limit)
+    mailer = None
+    if send_email is None and any(message.channel == OutboxMessage.Channel.EMAIL for message in messages):
+        # One connection of the mail backend for the batch: an SMTP server is greeted (and TLS set up) once.
+        # Opened at the first send, so that a server that cannot be reached fails that message, not the batch.
+        mailer = get_connection(fail_silently=False)
+
+        def send_email(message, rendered):
+            mailer.open()  # a no-op once open
+            try:
+                send_email_message(message, rendered, mailer=mailer)
+            except Exception:
+                mailer.close()  # the next message starts on a fresh connection
+                raise
+    try:
+        return _send_batch(messages, now=now, send_email=send_email, post_webhook=post_webhook)
+    finally:
+        if mailer is not None:
+            mailer.close()
+
+
+def _send_batch(messages: list[OutboxMessage], *, now: datetime, send_email: EmailSender,
+                post_webhook: WebhookPoster) -> DrainReport:
     sent = retried = failed = 0
     for message in messages:
         try:
@@ -298,14 +319,16 @@ def _tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def send_email_message(message: OutboxMessage, rendered: RenderedEmail) -> None:
-    """Send one e-mail through Django's configured backend; raise on failure."""
+def send_email_message(message: OutboxMessage, rendered: RenderedEmail, *, mailer=None) -> None:
+    """Send one e-mail through Django's configured backend (`mailer`: a connection of it, open for a batch);
+    raise on failure."""
     brand = message.context.get("brand") or {}
     sender = formataddr((brand.get("name", ""), settings.DEFAULT_FROM_EMAIL))
     reply_to = [brand["contact_email"]] if brand.get("contact_email") else []
     email = EmailMultiAlternatives(
         subject=rendered.subject, body=rendered.text, from_email=sender, to=[message.recipient],
         reply_to=reply_to, headers={**message.headers, IDEMPOTENCY_HEADER: message.idempotency_key},
+        connection=mailer,
     )
     email.attach_alternative(rendered.html, "text/html")
     email.send(fail_silently=False)

@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
+from time import monotonic
 
 from django.db import DatabaseError, close_old_connections, connections
 
@@ -27,21 +28,28 @@ BACKLOG_ROUND = 100
 
 def run_worker(*, tasks: list[Task], once: bool, fixed_now: datetime | None,
                poll_seconds: float = 1.0, stop: threading.Event | None = None,
-               log: Callable[[str], None] = print) -> int:
+               log: Callable[[str], None] = print, every: dict[Task, float] | None = None) -> int:
     """Run rounds until stopped (or one round with `once`) and return how many rounds ran.
 
     A failing task is logged and the loop goes on; SIGTERM and SIGINT stop it after the current
     round. `fixed_now` pins the clock (demo and tests); otherwise each round reads the wall clock.
     A round that found a backlog starts the next one at once; otherwise the worker waits `poll_seconds`,
     so that under a steady trickle of orders it does not run every sweep for one or two items.
+    `every` holds the sweeps that need not run every round: each runs again once that many seconds
+    have passed since its last run (the first round runs them all).
     """
     stop = stop or threading.Event()
     restore_signals = _stop_on_signals(stop, log)
+    every = every or {}
+    last_run: dict[Task, float] = {}
     rounds = 0
     try:
         while not stop.is_set():
             now = fixed_now or datetime.now(timezone.utc)
-            done = run_round(tasks=tasks, now=now, log=log)
+            clock = monotonic()
+            due = [task for task in tasks if task not in last_run or clock - last_run[task] >= every.get(task, 0)]
+            last_run.update((task, clock) for task in due)
+            done = run_round(tasks=due, now=now, log=log)
             rounds += 1
             if once:
                 break
