@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, F, Prefetch, Value, When
 
 from comptoir.brands.models import Brand
 from comptoir.catalog.models import Category, Product, Variant
@@ -107,13 +107,7 @@ def reserve_stock(quantities: dict[int, int], variants: dict[int, Variant]) -> N
     Each row is decremented only if it still holds enough units; if fewer rows than asked were
     updated, the caller's transaction must roll back, and the error names a short variant.
     """
-    condition = Q()
-    for variant_id, quantity in quantities.items():
-        condition |= Q(id=variant_id, stock__gte=quantity)
-    updated = Variant.objects.filter(condition).update(
-        stock=F("stock") - Case(*[When(id=vid, then=Value(q)) for vid, q in quantities.items()])
-    )
-    if updated != len(quantities):
+    if _take_units(quantities) != len(quantities):
         fresh = dict(Variant.objects.filter(id__in=quantities).values_list("id", "stock"))
         for variant_id, quantity in quantities.items():
             if fresh.get(variant_id, 0) < quantity:
@@ -121,6 +115,34 @@ def reserve_stock(quantities: dict[int, int], variants: dict[int, Variant]) -> N
                 variant.stock = fresh.get(variant_id, 0)
                 check_purchasable(variant, quantity)
         raise Conflict("stock_changed")
+
+
+def _take_units(quantities: dict[int, int]) -> int:
+    """Decrement each variant holding enough units; return how many rows were decremented.
+
+    Plain SQL, as every order runs it: the ORM's OR of conditions and CASE of quantities cost more to
+    compile than the statement costs to run. On PostgreSQL the pairs go as two arrays, so the text is the
+    same whatever the line count and the driver keeps it prepared; SQLite gets a VALUES list.
+    """
+    ids, units = list(quantities), list(quantities.values())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {_VARIANT_TABLE} AS v SET stock = v.stock - wanted.units "
+                "FROM unnest(%s::bigint[], %s::integer[]) AS wanted(id, units) "
+                "WHERE v.id = wanted.id AND v.stock >= wanted.units",
+                [ids, units],
+            )
+        else:
+            # SQLite names a VALUES list's columns column1, column2 (and counts rows of a statement
+            # only when it starts with UPDATE: no WITH).
+            rows = ", ".join(["(%s, %s)"] * len(ids))
+            cursor.execute(
+                f"UPDATE {_VARIANT_TABLE} SET stock = stock - wanted.column2 FROM (VALUES {rows}) AS wanted "
+                f"WHERE {_VARIANT_TABLE}.id = wanted.column1 AND {_VARIANT_TABLE}.stock >= wanted.column2",
+                [value for pair in quantities.items() for value in pair],
+            )
+        return cursor.rowcount
 
 
 def release_stock(quantities: dict[int, int]) -> None:
