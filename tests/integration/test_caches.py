@@ -4,6 +4,8 @@ products page are reused for a few seconds, while the stock they show is always 
 from __future__ import annotations
 
 from django.db import connection
+from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.brands.services import get_brand
@@ -87,3 +89,50 @@ def test_OG_STK_01_a_cached_product_sheet_shows_a_variant_sold_out_at_once_in_on
     assert len(captured.captured_queries) == 1  # the stock only
     assert {k: v for k, v in again.body.items() if k != "variants"} == {
         k: v for k, v in first.body.items() if k != "variants"}
+
+
+def _product_variants(slug: str):
+    return Variant.objects.filter(brand__slug=ALME, product__slug=slug)
+
+
+def test_OG_STK_01_a_listing_shared_by_signed_out_visitors_shows_a_product_sold_out_at_once(db, settings):
+    """A listing that reads the same for every signed-out visitor with an empty bag is rendered once per
+    set of availabilities and served to all of them, for one query (the stock)."""
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    first = Client().get("/alme/products/")
+    rendered = []
+    template_rendered.connect(lambda sender, template, **kwargs: rendered.append(template.name), weak=False,
+                              dispatch_uid="listing-test")
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            second = Client().get("/alme/products/")
+    finally:
+        template_rendered.disconnect(dispatch_uid="listing-test")
+    queries = len(captured.captured_queries)  # read now: the next request empties the connection's log
+    stock = {variant.pk: (variant.stock, variant.when_out_of_stock) for variant in _product_variants("robe-lou")}
+    _product_variants("robe-lou").update(stock=0, when_out_of_stock="sold_out")
+    sold_out = Client().get("/alme/products/")
+    for pk, (units, when_out_of_stock) in stock.items():
+        Variant.objects.filter(pk=pk).update(stock=units, when_out_of_stock=when_out_of_stock)
+
+    assert first.status_code == second.status_code == sold_out.status_code == 200
+    assert second.content == first.content
+    assert queries == 1  # the stock: brand, sheets and the page itself were kept
+    assert rendered == []
+    assert sold_out.content != first.content
+    assert sold_out.content.count(b"tag-muted") == first.content.count(b"tag-muted") + 1
+    assert Client().get("/alme/products/").content == first.content
+
+
+def test_a_visitor_with_a_bag_gets_the_listing_rendered_for_them(db, settings):
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    signed_out = Client().get("/alme/products/", {"category": "dresses"}).content
+    shopper = Client()
+    shopper.post("/alme/cart/add", {"product": "robe-lou", "sku": "AL-DRESS-BLK-S", "quantity": "2"})
+
+    theirs = shopper.get("/alme/products/", {"category": "dresses"}).content
+    with_extra_parameter = Client().get("/alme/products/", {"category": "dresses", "utm_source": "mail"}).content
+
+    assert b'class="badge"' in theirs and b'class="badge"' not in signed_out
+    assert Client().get("/alme/products/", {"category": "dresses"}).content == signed_out
+    assert b"utm_source=mail" in with_extra_parameter  # its language links keep the visitor's parameters

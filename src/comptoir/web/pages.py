@@ -78,6 +78,16 @@ def show(request, template: str, context: dict | None = None, *, status: int = 2
     return render(request, template, {**base, **(context or {})}, status=status)
 
 
+def same_for_every_visitor(request, brand, parameters: frozenset[str]) -> bool:
+    """Whether the page about to be shown reads the same for every visitor who asks for its address: a GET,
+    signed out, nothing in the cart, and no query parameter but the page's own `parameters`, each once (a
+    `?lang=` choice is remembered in the visitor's session). Such a page may be rendered once and served
+    to all, keyed by its full path (the language links repeat the query)."""
+    if request.method != "GET" or request.customer is not None or session.cart_count(request, brand):
+        return False
+    return all(name in parameters and len(request.GET.getlist(name)) == 1 for name in request.GET)
+
+
 def error_page(request, error: DomainError):
     """The refusal as a page; too many attempts (HTTP 429) says when to try again (Retry-After)."""
     response = show(request, "web/error.html", {"message": error.message(request.language), "code": error.code},

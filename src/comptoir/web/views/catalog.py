@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -10,11 +13,13 @@ from comptoir.catalog.sheets import cached_product_sheet, categories, sheet_page
 from comptoir.consent import stock_alerts
 from comptoir.core.errors import DomainError
 from comptoir.core.rate_limit import limit_by_ip
-from comptoir.web.pages import brand_page, message_of, show
+from comptoir.web.pages import brand_page, message_of, same_for_every_visitor, show
 from comptoir.web.swatches import silhouette
 
 PAGE_SIZE = 24
 MAX_PAGE = 10_000  # beyond, an offset no catalog reaches (and no database error on a huge number)
+# The query parameters of a listing: with others, its page is rendered for the visitor alone.
+LISTING_PARAMETERS = frozenset({"category", "page", "country"})
 COUNTRIES = ("FR", "BE", "DE", "IT", "ES", "NL", "LU", "PT", "IE", "AT", "CH", "GB", "NO", "US", "CA", "JP")
 
 
@@ -23,30 +28,38 @@ def _country(request) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
-def _cards(request, brand, *, category: str | None, offset: int, limit: int,
-           country: str | None) -> tuple[int, list[dict], str]:
-    """(total, listing cards, their grid's HTML): the product sheets with live availability, drawing and
-    colours. The grid is rendered once per set of availabilities and kept with the cached page: it reads the
-    same for every shopper of a language, and rendering it is most of a listing's cost."""
+def _listing(request, brand, template: str, *, category: str | None, offset: int, limit: int,
+             country: str | None, context: Callable[[int], dict]):
+    """A page listing products: their sheets with live availability, drawing and colours, in `template`
+    with `context(total)`'s values besides.
+
+    The product grid reads the same for every shopper of a language: it is rendered once per set of
+    availabilities and kept with the cached page of sheets (rendering it is most of a listing's cost).
+    So is the whole page when it reads the same for every visitor (pages.same_for_every_visitor)."""
     page, stock = sheet_page(brand, category=category, offset=offset, limit=limit, language=request.language,
                              country=country)
-    cards = []
-    for sheet in page.sheets:
-        card = sheet.with_availability(stock)
-        colours = list(dict.fromkeys(v["colour"] for v in card["variants"] if v["colour"]))
-        cards.append({**card, "shape": silhouette(card["category"]), "colours": colours,
-                      "available": any(v["purchasable"] for v in card["variants"])})
-    grid = page.rendered("grid", stock, lambda: mark_safe(render_to_string(
-        "web/shop/_cards.html", {"cards": cards, "brand": brand, "t": request.texts})))
-    return page.total, cards, grid
+
+    def render() -> HttpResponse:
+        cards = []
+        for sheet in page.sheets:
+            card = sheet.with_availability(stock)
+            colours = list(dict.fromkeys(v["colour"] for v in card["variants"] if v["colour"]))
+            cards.append({**card, "shape": silhouette(card["category"]), "colours": colours,
+                          "available": any(v["purchasable"] for v in card["variants"])})
+        grid = page.rendered("grid", stock, lambda: mark_safe(render_to_string(
+            "web/shop/_cards.html", {"cards": cards, "brand": brand, "t": request.texts})))
+        return show(request, template, {"cards": cards, "grid": grid, **context(page.total)})
+
+    if not same_for_every_visitor(request, brand, LISTING_PARAMETERS):
+        return render()
+    html = page.rendered(("page", template, request.get_full_path()), stock, lambda: render().content)
+    return HttpResponse(html)
 
 
 @brand_page
 def storefront(request, brand):
-    total, cards, grid = _cards(request, brand, category=None, offset=0, limit=8, country=None)
-    return show(request, "web/shop/storefront.html", {
-        "categories": categories(brand), "cards": cards, "grid": grid, "product_count": total,
-    })
+    return _listing(request, brand, "web/shop/storefront.html", category=None, offset=0, limit=8, country=None,
+                    context=lambda total: {"categories": categories(brand), "product_count": total})
 
 
 @brand_page
@@ -56,14 +69,17 @@ def product_list(request, brand):
         page = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
-    total, cards, grid = _cards(request, brand, category=category, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                                country=_country(request))
-    found_categories = categories(brand)
-    return show(request, "web/shop/product_list.html", {
-        "categories": found_categories, "category": category, "cards": cards, "grid": grid,
-        "total": total, "page": page, "has_next": page * PAGE_SIZE < total, "has_previous": page > 1,
-        "category_name": next((c.name for c in found_categories if c.code == category), None),
-    })
+
+    def context(total: int) -> dict:
+        found_categories = categories(brand)
+        return {
+            "categories": found_categories, "category": category, "total": total, "page": page,
+            "has_next": page * PAGE_SIZE < total, "has_previous": page > 1,
+            "category_name": next((c.name for c in found_categories if c.code == category), None),
+        }
+
+    return _listing(request, brand, "web/shop/product_list.html", category=category, offset=(page - 1) * PAGE_SIZE,
+                    limit=PAGE_SIZE, country=_country(request), context=context)
 
 
 @brand_page
