@@ -3,6 +3,8 @@ products page are reused for a few seconds, while the stock they show is always 
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.test import Client
 from django.test.signals import template_rendered
@@ -136,3 +138,27 @@ def test_a_visitor_with_a_bag_gets_the_listing_rendered_for_them(db, settings):
     assert b'class="badge"' in theirs and b'class="badge"' not in signed_out
     assert Client().get("/alme/products/", {"category": "dresses"}).content == signed_out
     assert b"utm_source=mail" in with_extra_parameter  # its language links keep the visitor's parameters
+
+
+def test_a_product_page_shared_by_signed_out_visitors_carries_each_visitor_s_own_csrf_token(db, settings):
+    """The page is rendered once per set of availabilities; its add-to-bag form gets the token of the visitor
+    who asked, so that their CSRF-checked POST goes through."""
+    settings.BRAND_CACHE_SECONDS = settings.CATALOG_CACHE_SECONDS = 60
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get("/alme/products/robe-lou/").content.decode()
+    rendered = []
+    template_rendered.connect(lambda sender, template, **kwargs: rendered.append(template.name), weak=False,
+                              dispatch_uid="product-test")
+    try:
+        second_page = second.get("/alme/products/robe-lou/").content.decode()
+    finally:
+        template_rendered.disconnect(dispatch_uid="product-test")
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert rendered == []
+    assert token.sub("", first_page) == token.sub("", second_page)
+    assert token.search(second_page) and "csrfTokenOfTheVisitor" not in second_page
+    added = second.post("/alme/cart/add", {"product": "robe-lou", "sku": "AL-DRESS-BLK-S", "quantity": "1",
+                                           "csrfmiddlewaretoken": token.search(second_page).group(1)})
+    assert added.status_code == 302  # to the bag
+    assert b'class="badge"' in second.get("/alme/products/robe-lou/").content  # now rendered for them

@@ -32,6 +32,26 @@ Stock = dict[int, tuple[int, str]]  # variant id → (units, when_out_of_stock)
 T = TypeVar("T")
 
 
+class Renderings:
+    """What callers made of a cached sheet or page (the API's JSON, a page's HTML), per set of availabilities:
+    units change with every order, availabilities rarely."""
+
+    MAX_ENTRIES = 64  # beyond, the renderings are forgotten and made again when asked
+
+    def __init__(self):
+        self._made: dict = {}
+
+    def get(self, key, render: Callable[[], T]) -> T:
+        """`render()`'s result, made once per key."""
+        found = self._made.get(key)
+        if found is None:
+            found = render()
+            if len(self._made) >= self.MAX_ENTRIES:
+                self._made.clear()
+            self._made[key] = found
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class ProductSheet:
     """A product as the shopper reads it, but for its variants' availability."""
@@ -40,6 +60,11 @@ class ProductSheet:
     variants: list[tuple[int, dict]]  # (variant id, its sku, size and colour)
     category_name: dict = field(default_factory=dict)  # {"en": ..., "fr": ...}, for the product page
     is_gift_card: bool = False
+    renderings: Renderings = field(default_factory=Renderings, compare=False, repr=False)
+
+    def rendered(self, kind, stock: Stock, render: Callable[[], T]) -> T:
+        """`render()`'s result, made once per `kind` and set of availabilities of this product's variants."""
+        return self.renderings.get((kind, self.states(stock)), render)
 
     def states(self, stock: Stock) -> tuple[Availability, ...]:
         """Each variant's availability, given the stock read now (OG-STK-01, AL-STK-02)."""
@@ -61,25 +86,15 @@ class ProductSheet:
 
 @dataclass(slots=True)
 class SheetPage:
-    """One page of sheets, and what callers made of it (the API's JSON, a page's product grid) per set of
-    availabilities: units change with every order, a page's availabilities rarely."""
+    """One page of sheets, and what callers made of it (the API's JSON, a page's product grid)."""
 
     total: int
     sheets: list[ProductSheet]
-    _renderings: dict = field(default_factory=dict)
+    renderings: Renderings = field(default_factory=Renderings, repr=False)
 
-    MAX_RENDERINGS = 64  # beyond, the renderings are forgotten and made again when asked
-
-    def rendered(self, kind: str, stock: Stock, render: Callable[[], T]) -> T:
+    def rendered(self, kind, stock: Stock, render: Callable[[], T]) -> T:
         """`render()`'s result, made once per `kind` and set of availabilities of this page."""
-        key = (kind, tuple(sheet.states(stock) for sheet in self.sheets))
-        found = self._renderings.get(key)
-        if found is None:
-            found = render()
-            if len(self._renderings) >= self.MAX_RENDERINGS:
-                self._renderings.clear()
-            self._renderings[key] = found
-        return found
+        return self.renderings.get((kind, tuple(sheet.states(stock) for sheet in self.sheets)), render)
 
 
 def product_sheet(brand: Brand, product: Product, language: str, country: str | None) -> ProductSheet:

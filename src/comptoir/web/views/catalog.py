@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -18,8 +19,11 @@ from comptoir.web.swatches import silhouette
 
 PAGE_SIZE = 24
 MAX_PAGE = 10_000  # beyond, an offset no catalog reaches (and no database error on a huge number)
-# The query parameters of a listing: with others, its page is rendered for the visitor alone.
+# The query parameters of a listing and of a product page: with others, the page is rendered for the visitor alone.
 LISTING_PARAMETERS = frozenset({"category", "page", "country"})
+PRODUCT_PARAMETERS = frozenset({"country"})
+# Where a product page shared by every visitor has its forms' CSRF token (letters only: escaping keeps it as is).
+_CSRF_TOKEN_SLOT = "csrfTokenOfTheVisitor"
 COUNTRIES = ("FR", "BE", "DE", "IT", "ES", "NL", "LU", "PT", "IE", "AT", "CH", "GB", "NO", "US", "CA", "JP")
 
 
@@ -95,18 +99,28 @@ def product_page_with_error(request, brand, slug: str, message: str, status: int
 def _product_page(request, brand, slug: str, *, alert: dict | None = None, cart_error: str = "", status: int = 200):
     country = _country(request)
     found, stock = cached_product_sheet(brand, slug, language=request.language, country=country)
-    sheet = found.with_availability(stock)
-    colours: dict[str, list[dict]] = {}
-    for variant in sheet["variants"]:
-        colours.setdefault(variant["colour"], []).append(variant)
-    return show(request, "web/shop/product.html", {
-        "product": sheet, "shape": silhouette(sheet["category"]), "colours": colours,
-        "category": {"code": sheet["category"], "name": found.category_name}, "country": country,
-        "countries": COUNTRIES, "first_colour": next(iter(colours), ""),
-        "coming_soon": [v for v in sheet["variants"] if v["availability"] == "coming_soon"],
-        "alert": alert or {}, "is_gift_card": found.is_gift_card, "cart_error": cart_error,
-        "alert_email": (alert or {}).get("email") or (request.customer.email if request.customer else ""),
-    }, status=status)
+
+    def render(**extra) -> HttpResponse:
+        sheet = found.with_availability(stock)
+        colours: dict[str, list[dict]] = {}
+        for variant in sheet["variants"]:
+            colours.setdefault(variant["colour"], []).append(variant)
+        return show(request, "web/shop/product.html", {
+            "product": sheet, "shape": silhouette(sheet["category"]), "colours": colours,
+            "category": {"code": sheet["category"], "name": found.category_name}, "country": country,
+            "countries": COUNTRIES, "first_colour": next(iter(colours), ""),
+            "coming_soon": [v for v in sheet["variants"] if v["availability"] == "coming_soon"],
+            "alert": alert or {}, "is_gift_card": found.is_gift_card, "cart_error": cart_error,
+            "alert_email": (alert or {}).get("email") or (request.customer.email if request.customer else ""),
+            **extra,
+        }, status=status)
+
+    if alert or cart_error or not same_for_every_visitor(request, brand, PRODUCT_PARAMETERS):
+        return render()
+    # The same page for every visitor but for the CSRF token of its forms, set per visitor in the copy.
+    html = found.rendered(("page", request.get_full_path()), stock,
+                          lambda: render(csrf_token=_CSRF_TOKEN_SLOT).content)
+    return HttpResponse(html.replace(_CSRF_TOKEN_SLOT.encode(), get_token(request).encode()))
 
 
 @brand_page
