@@ -50,7 +50,7 @@ from place_orders import ADDRESS, CARD, LARGE_STOCK, free_port, start_server, st
 if not server_kit.VENV_BIN.exists():  # a git worktree without its own .venv: the running interpreter's
     server_kit.VENV_BIN = Path(sys.executable).parent
 
-CLAIM_LEASE = timedelta(minutes=15)  # read from comptoir.notifications.services once Django is set up
+CLAIM_LEASE = timedelta(minutes=2)  # read from comptoir.notifications.services once Django is set up
 RELEASED = ("cancelled", "refused", "payment_failed")
 PAID = ("confirmed", "delivered")  # delivered: an order of e-gift cards only, delivered by e-mail
 
@@ -360,7 +360,7 @@ def main(argv=None) -> int:
             stop_worker(worker)
         stop_server(server)
         server = None
-        # Messages the killed worker had claimed stay out of sight for CLAIM_LEASE (15 min), then any
+        # Messages the killed worker had claimed stay out of sight for CLAIM_LEASE (2 min), then any
         # worker sends them again. Rather than wait, one last round runs with the clock moved past it.
         leased = outbox_backlog().get("pending", 0)
         if leased:

@@ -197,6 +197,15 @@ EMAIL_BACKEND = os.environ.get(
     "COMPTOIR_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# With COMPTOIR_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the server and its credentials.
+EMAIL_HOST = os.environ.get("COMPTOIR_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("COMPTOIR_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("COMPTOIR_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COMPTOIR_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("COMPTOIR_EMAIL_USE_TLS") == "1"
+EMAIL_USE_SSL = os.environ.get("COMPTOIR_EMAIL_USE_SSL") == "1"
+# Every wait on the mail server is bounded, so a worker never hangs on it (the outbox's claim lease).
+EMAIL_TIMEOUT = float(os.environ.get("COMPTOIR_EMAIL_TIMEOUT_SECONDS", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_FROM_EMAIL", "no-reply@comptoir.local")
 
 SESSION_COOKIE_SECURE = PRODUCTION

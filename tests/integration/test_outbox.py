@@ -489,3 +489,30 @@ def test_a_batch_of_e_mails_goes_through_one_connection_of_the_mail_backend(db, 
     assert drain_outbox(now=NOW) == DrainReport(sent=3)
     assert CountingBackend.opened == 1
     assert [message.to for message in mailoutbox] == [[f"camille{number}@example.com"] for number in range(3)]
+
+
+@pytest.mark.django_db
+def test_a_batch_that_runs_out_of_time_gives_its_unsent_messages_back_before_their_lease_ends(monkeypatch):
+    """No message may still be in a worker's hands when its lease ends (another worker would send it too):
+    past half the lease, a batch stops and its unsent messages are due again at once."""
+    from comptoir.notifications import services
+
+    for number in range(3):
+        notify_email(brand_slug="alme", to=f"camille{number}@example.com", template="order_confirmed",
+                     language="en", context=FULL_CONTEXT, idempotency_key=f"slow-{number}", now=NOW)
+    clock = iter([0.0, 1.0, services.SEND_BUDGET_SECONDS + 1])  # the first send took the whole budget
+    monkeypatch.setattr(services, "monotonic", lambda: next(clock))
+    sent = []
+
+    assert drain_outbox(now=NOW, send_email=lambda message, rendered: sent.append(message.recipient)) == \
+        DrainReport(sent=1, released=2)
+    assert sent == ["camille0@example.com"]
+    assert OutboxMessage.objects.filter(status="pending", available_at=NOW).count() == 2  # due again, for anyone
+    monkeypatch.setattr(services, "monotonic", lambda: 0.0)
+    assert drain_outbox(now=NOW, send_email=lambda message, rendered: sent.append(message.recipient)) == \
+        DrainReport(sent=2)
+
+    # The last send a batch starts ends before the lease does, whatever the server's silence.
+    from django.conf import settings
+    worst_send = max(settings.EMAIL_TIMEOUT, services.WEBHOOK_TIMEOUT_SECONDS)
+    assert services.SEND_BUDGET_SECONDS + worst_send < CLAIM_LEASE.total_seconds()

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
 from functools import cache
+from time import monotonic
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -116,9 +117,12 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A claimed message is hidden from other workers this long; if its worker dies before recording the
-# outcome, the message becomes due again afterwards. Longer than a batch of webhook timeouts.
-CLAIM_LEASE = timedelta(minutes=15)
+# outcome, the message becomes due again afterwards.
+CLAIM_LEASE = timedelta(minutes=2)
 WEBHOOK_TIMEOUT_SECONDS = 5
+# A batch stops sending once it has run this long and gives its unsent messages back, so that no message is
+# still being sent when its lease ends: each send waits at most settings.EMAIL_TIMEOUT or WEBHOOK_TIMEOUT_SECONDS.
+SEND_BUDGET_SECONDS = CLAIM_LEASE.total_seconds() / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,7 @@ class DrainReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0  # claimed, then given back unsent when the batch ran out of time
 
     @property
     def handled(self) -> int:
@@ -204,7 +209,8 @@ def drain_outbox(*, now: datetime, limit: int = 100, send_email: EmailSender | N
     Messages are claimed in a short transaction (SKIP LOCKED where the database has it, so workers
     share the work), then sent outside any transaction so no lock is held during network calls.
     A crash between a send and its record may send that message once more after `CLAIM_LEASE`;
-    the idempotency-key header lets the receiver drop the duplicate.
+    the idempotency-key header lets the receiver drop the duplicate. A batch that runs out of time
+    (SEND_BUDGET_SECONDS, half the lease) gives its unsent messages back rather than outlive their lease.
     """
     post_webhook = post_webhook or post_webhook_request
     messages = _claim_due(now=now, limit=limit)
@@ -231,7 +237,11 @@ def drain_outbox(*, now: datetime, limit: int = 100, send_email: EmailSender | N
 def _send_batch(messages: list[OutboxMessage], *, now: datetime, send_email: EmailSender,
                 post_webhook: WebhookPoster) -> DrainReport:
     sent = retried = failed = 0
-    for message in messages:
+    started = monotonic()
+    for index, message in enumerate(messages):
+        if monotonic() - started > SEND_BUDGET_SECONDS:
+            _release(messages[index:], now=now)
+            return DrainReport(sent=sent, retried=retried, failed=failed, released=len(messages) - index)
         try:
             if message.channel == OutboxMessage.Channel.EMAIL:
                 rendered = render_email(message.template, message.language, message.context)
@@ -265,6 +275,11 @@ def _claim_due(*, now: datetime, limit: int) -> list[OutboxMessage]:
                 available_at=now + CLAIM_LEASE
             )
     return messages
+
+
+def _release(messages: list[OutboxMessage], *, now: datetime) -> None:
+    """Give claimed messages back unsent: due again at once, for any worker."""
+    OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(available_at=now)
 
 
 def _record_sent(message: OutboxMessage, *, now: datetime, rendered: RenderedEmail | None) -> None:
