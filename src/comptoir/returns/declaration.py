@@ -91,12 +91,12 @@ def _check_items(order: Order, items: list[ItemRequest], now: datetime) -> tuple
 
 
 def _add_items(ret: ReturnRequest, wanted: dict[int, ItemRequest], policy) -> list[ReturnItem]:
-    rows = []
-    for line_id, item in wanted.items():
-        rows.append(ReturnItem(return_request=ret, order_line_id=line_id, quantity=item.quantity,
-                               reason_code=item.reason_code, reason_kind=reason_of(policy, item.reason_code).kind,
-                               reason_note=item.note[:1000]))
-        claim(line_id, item.quantity)
+    rows = [
+        ReturnItem(return_request=ret, order_line_id=line_id, quantity=item.quantity, reason_code=item.reason_code,
+                   reason_kind=reason_of(policy, item.reason_code).kind, reason_note=item.note[:1000])
+        for line_id, item in wanted.items()
+    ]
+    claim({line_id: item.quantity for line_id, item in wanted.items()})
     return ReturnItem.objects.bulk_create(rows)
 
 
@@ -141,18 +141,23 @@ def declare_return(order: Order, *, items: list[ItemRequest], drop_off: str | No
             )
             _plan_shipping(ret, policy, [reason_of(policy, item.reason_code).kind for item in wanted.values()])
             ret.save(force_insert=True)
-            _add_items(ret, wanted, policy)
+            added = _add_items(ret, wanted, policy)
             record_event(ret, "declared", actor=actor, now=now, new=ret.status,
                          data={"items": [[i.line_id, i.quantity, i.reason_code] for i in wanted.values()],
                                "drop_off": drop_off, "refund_choice": refund_choice, "channel": channel})
+            without_return = False
+            if policy.returns.approval == "automatic":  # in the same transaction: its row and items are in hand
+                for item in added:
+                    item.order_line = lines[item.order_line_id]
+                without_return = _approve_locked(ret, added, policy, actor="system", now=now)
     except IntegrityError:
         if key:  # a concurrent retry of the same declaration won the race
             existing = ReturnRequest.objects.filter(order=order, declaration_key=key).first()
             if existing is not None:
                 return existing
         raise Conflict("return_quantity_exceeds_order", rule="OG-RET-01", line="?", left=0) from None
-    if policy.returns.approval == "automatic":
-        ret = approve_return(ret, actor="system", now=now)
+    if without_return:
+        ret = _refund_at_once(ret, actor="system", now=now)
     return ret
 
 
@@ -195,26 +200,33 @@ def approve_return(ret: ReturnRequest, *, actor: str, now: datetime) -> ReturnRe
     policy = _returns_policy(ret.order)
     with transaction.atomic():
         ret = lock_return(ret.pk)
-        move(ret, "approve", actor=actor, now=now)
-        ret.approved_at = now
-        label = policy.returns.label
-        if label.downloadable_days:
-            ret.label_expires_at = ret.declared_at + timedelta(days=label.downloadable_days)  # AL-RET-03
-        if policy.returns.ship_within_days:
-            ret.ship_by = ret.declared_at + timedelta(days=policy.returns.ship_within_days)  # OG-RET-02
-        items = list(ret.items.select_related("order_line").order_by("id"))
-        without_return = _refund_without_return(ret, policy, items)
-        if without_return:
-            ret.refund_without_return, ret.label_kind, ret.carrier = True, "", ""
-        else:
-            notify_return(ret, "return_accepted", now=now, items=items)
-            if ret.label_kind == "prepaid_label" and label.also_emailed:
-                # AL-RET-03 "You will also receive the label by e-mail."
-                notify_return(ret, "return_label", now=now, items=items)
-        ret.save()
+        without_return = _approve_locked(ret, list(ret.items.select_related("order_line").order_by("id")), policy,
+                                         actor=actor, now=now)
     if without_return:
         ret = _refund_at_once(ret, actor=actor, now=now)
     return ret
+
+
+def _approve_locked(ret: ReturnRequest, items: list[ReturnItem], policy, *, actor: str, now: datetime) -> bool:
+    """approve_return for a return this transaction has locked, its items (with their order lines) in hand.
+    Returns whether its items are to be refunded without the parcel (the caller does it after commit)."""
+    move(ret, "approve", actor=actor, now=now)
+    ret.approved_at = now
+    label = policy.returns.label
+    if label.downloadable_days:
+        ret.label_expires_at = ret.declared_at + timedelta(days=label.downloadable_days)  # AL-RET-03
+    if policy.returns.ship_within_days:
+        ret.ship_by = ret.declared_at + timedelta(days=policy.returns.ship_within_days)  # OG-RET-02
+    without_return = _refund_without_return(ret, policy, items)
+    if without_return:
+        ret.refund_without_return, ret.label_kind, ret.carrier = True, "", ""
+    else:
+        notify_return(ret, "return_accepted", now=now, items=items)
+        if ret.label_kind == "prepaid_label" and label.also_emailed:
+            # AL-RET-03 "You will also receive the label by e-mail."
+            notify_return(ret, "return_label", now=now, items=items)
+    ret.save()
+    return without_return
 
 
 def _refund_without_return(ret: ReturnRequest, policy, items: list[ReturnItem]) -> bool:

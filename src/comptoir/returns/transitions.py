@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 
 from comptoir.core.errors import NotFound
 from comptoir.returns import states
@@ -42,9 +42,11 @@ def claimed_quantities(lines) -> dict[int, int]:
     return {line.id: existing[line.id].claimed if line.id in existing else 0 for line in lines}
 
 
-def claim(line_id: int, quantity: int) -> None:
-    """Add to the claimed units; the database refuses going above the ordered units."""
-    ReturnedQuantity.objects.filter(order_line_id=line_id).update(claimed=F("claimed") + quantity)
+def claim(quantities: dict[int, int]) -> None:
+    """Add to the claimed units of these lines (order line id → units) in one UPDATE; the database refuses
+    going above the ordered units."""
+    ReturnedQuantity.objects.filter(order_line_id__in=quantities).update(claimed=F("claimed") + Case(
+        *[When(order_line_id=line_id, then=Value(quantity)) for line_id, quantity in quantities.items()]))
 
 
 def release_claims(ret: ReturnRequest) -> None:
