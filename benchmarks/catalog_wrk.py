@@ -38,6 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/comptoir_wrk_bench",
                    help="PostgreSQL database to DROP and create")
     p.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    p.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread: keeps connections open)")
+    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     p.add_argument("--concurrency", default="32", help="comma-separated connection counts")
     p.add_argument("--duration", type=int, default=10, help="seconds per page and level")
     p.add_argument("--brand", default="alme")
@@ -46,7 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.levels = [int(x) for x in args.concurrency.split(",")]
     # What place_orders.start_server reads.
-    args.port, args.worker_class, args.threads = 0, "sync", 1
+    args.port = 0
     return args
 
 
@@ -83,7 +85,7 @@ def main(argv=None) -> int:
         database = urlsplit(args.pg_url).path.lstrip("/") if args.db == "postgres" else None
         _, _, body = server_kit.request_once(base, "GET", f"/api/brands/{args.brand}/products?limit=1")
         product = json.loads(body)["results"][0]["slug"]
-        print(f"# gunicorn {args.workers} sync workers, wrk on the same {os.cpu_count()}-core machine")
+        print(f"# gunicorn {args.workers} {args.worker_class} workers, wrk on the same {os.cpu_count()}-core machine")
         print("\n| page | C | req/s | p50 / p90 / p99 ms | errors | CPU cores app/workers/pg/wrk+other |")
         print("|---|---|---|---|---|---|")
         for label, path in PAGES.items():

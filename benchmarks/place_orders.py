@@ -2,14 +2,17 @@
 
 Unless `--url` is given, the script prepares a fresh database (SQLite in a temporary folder, or a
 PostgreSQL database it drops and creates), loads the bundled brands, raises every stock of the brand
-so the run never sells out, starts gunicorn with `COMPTOIR_QUERY_COUNT_HEADER=1`, and stops it at
-the end (also on Ctrl-C). Then, for each concurrency level, C client threads with persistent
-connections loop: GET the products page, POST a cart of 1..N lines of SKUs from that page, POST the
-checkout with a fresh Idempotency-Key (guest, card 4242…, FR address).
+so the run never sells out, starts gunicorn with `COMPTOIR_QUERY_COUNT_HEADER=1` and the `comptoir
+worker` processes (e-mails, invoices; with `--deliver-webhooks`, the sandbox PSP's webhooks posted to
+this gunicorn as a real PSP posts them to the shop), and stops them at the end (also on Ctrl-C). Then, for each concurrency
+level, C client threads with persistent connections loop: GET the products page, POST a cart of 1..N
+lines of SKUs from that page, POST the checkout with a fresh Idempotency-Key (guest, card 4242…, FR
+address).
 
 It prints one markdown row per level: orders/s, latency percentiles of the placement (cart +
-checkout) and of each request, errors by status, and SQL statements per order (the shop's own; the sandbox PSP's beside them) and per browse
-(from the `X-Comptoir-Queries` response header). Standard library only. Only talks to 127.0.0.1.
+checkout) and of each request, errors by status, and SQL statements per order (the shop's own; the
+sandbox PSP's beside them) and per browse (from the `X-Comptoir-Queries` response header). Standard
+library only. Only talks to 127.0.0.1.
 
     .venv/bin/python benchmarks/place_orders.py --db postgres --workers 3 --concurrency 1,8,32 --duration 15
 """
@@ -64,6 +67,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--outbox-workers", type=int, default=2,
                    help="`comptoir worker` processes running during the load (e-mails, invoices), as in production")
     p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
+    p.add_argument("--deliver-webhooks", action="store_true",
+                   help="the workers post the sandbox PSP's webhooks to this gunicorn (by default they go to "
+                        "COMPTOIR_BASE_URL, nobody there: the shop's side of a real PSP's webhooks is left out)")
     p.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
     p.add_argument("--concurrency", default="1,8,32", help="comma-separated client counts, one row each")
     p.add_argument("--duration", type=float, default=15.0, help="seconds per concurrency level")
@@ -554,6 +560,11 @@ def main(argv=None) -> int:
             base, label, workers = args.url.rstrip("/"), "url", "?"
         else:
             env = prepare_database(args, workdir)
+            if args.deliver_webhooks:
+                # The sandbox PSP's webhooks (two per order: authorised, captured) reach this server, as a real
+                # PSP's reach the shop: the workers post them and the app checks each against its ledger.
+                args.port = args.port or free_port()
+                env["COMPTOIR_BASE_URL"] = f"http://127.0.0.1:{args.port}"
             server, base = start_server(args, env, workdir)
             outbox_workers = start_outbox_workers(args, env, workdir)
             label = "SQLite" if args.db == "sqlite" else "PostgreSQL"

@@ -134,3 +134,22 @@ def test_a_webhook_about_a_recorded_payment_changes_nothing():
 
     assert PaymentEntry.objects.filter(payment=placed.payment).count() == 1
     assert confirmations(placed.order) == 1
+
+
+def test_the_sandbox_psp_stops_posting_webhooks_for_the_round_once_its_time_is_up(monkeypatch):
+    """Its posts wait in the app server's queue under load: a round stops after ROUND_BUDGET_SECONDS and the
+    next one goes on, so that the worker's e-mails and invoices are not held up behind them."""
+    from comptoir.psp_sandbox import delivery
+    from comptoir.psp_sandbox.models import SandboxWebhookEvent
+
+    checkout("k-a")
+    checkout("k-b")  # four events: authorised and captured, twice
+    clock = iter([0.0, 0.1, 0.5, delivery.ROUND_BUDGET_SECONDS + 0.1])  # the start, then before each post
+    monkeypatch.setattr(delivery, "monotonic", lambda: next(clock))
+    posted = []
+
+    assert deliver_gateway_webhooks(MONDAY_10AM, post=lambda url, body, headers: posted.append(body) or True) == 2
+    assert SandboxWebhookEvent.objects.filter(delivered_at__isnull=True).count() == 2
+    monkeypatch.setattr(delivery, "monotonic", lambda: 0.0)
+    assert deliver_gateway_webhooks(MONDAY_10AM, post=lambda url, body, headers: posted.append(body) or True) == 2
+    assert len(posted) == 4
