@@ -48,6 +48,7 @@ formatted in the recipient's language. Any key may be missing; templates then le
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import urllib.parse
@@ -158,9 +159,8 @@ def notify_email(*, brand_slug: str, to: str, template: str, language: str, cont
 
 
 def notify_emails(messages: list[OutboxMessage]) -> None:
-    """Enqueue e-mails made by `email_message` in one INSERT, in the caller's transaction; the unique
-    idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING)."""
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    """Enqueue e-mails made by `email_message` in one INSERT, in the caller's transaction."""
+    _enqueue(messages)
 
 
 def email_message(*, brand_slug: str, to: str, template: str, language: str, context: dict,
@@ -187,12 +187,16 @@ def notify_webhook(*, brand_slug: str, url: str, body: bytes | str, headers: dic
     if isinstance(body, bytes):
         body = body.decode("utf-8")  # payloads are JSON text; a signature over the bytes stays valid
     _check_plain_json(headers)
-    # One INSERT; the unique idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING).
-    OutboxMessage.objects.bulk_create([OutboxMessage(
+    _enqueue([OutboxMessage(
         channel=OutboxMessage.Channel.WEBHOOK, brand_slug=brand_slug, recipient=url, body=body,
         headers={str(name): str(value) for name, value in headers.items()},
         idempotency_key=idempotency_key, available_at=now, created_at=now,
-    )], ignore_conflicts=True)
+    )])
+
+
+def _enqueue(messages: list[OutboxMessage]) -> None:
+    # One INSERT; the unique idempotency key turns a repeat into a no-op (ON CONFLICT DO NOTHING).
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
 
 
 def _check_plain_json(value: dict) -> None:
@@ -217,21 +221,24 @@ def drain_outbox(*, now: datetime, limit: int = 100, send_email: EmailSender | N
     mailer = None
     if send_email is None and any(message.channel == OutboxMessage.Channel.EMAIL for message in messages):
         # One connection of the mail backend for the batch: an SMTP server is greeted (and TLS set up) once.
-        # Opened at the first send, so that a server that cannot be reached fails that message, not the batch.
         mailer = get_connection(fail_silently=False)
-
-        def send_email(message, rendered):
-            mailer.open()  # a no-op once open
-            try:
-                send_email_message(message, rendered, mailer=mailer)
-            except Exception:
-                mailer.close()  # the next message starts on a fresh connection
-                raise
+        send_email = functools.partial(_send_on, mailer)
     try:
         return _send_batch(messages, now=now, send_email=send_email, post_webhook=post_webhook)
     finally:
         if mailer is not None:
             mailer.close()
+
+
+def _send_on(mailer, message: OutboxMessage, rendered: RenderedEmail) -> None:
+    """send_email_message through a batch's connection, opened at its first send (a server that cannot be
+    reached fails that message, not the batch) and again after a failure."""
+    mailer.open()  # a no-op once open
+    try:
+        send_email_message(message, rendered, mailer=mailer)
+    except Exception:
+        mailer.close()  # the next message starts on a fresh connection
+        raise
 
 
 def _send_batch(messages: list[OutboxMessage], *, now: datetime, send_email: EmailSender,

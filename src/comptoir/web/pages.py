@@ -4,9 +4,11 @@ the brand's layout, and turn a refusal (DomainError) into a page with its messag
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -16,6 +18,9 @@ from comptoir.web import session
 from comptoir.web.texts import texts
 
 LANGUAGES = ("en", "fr")
+# Where a shared page has its forms' CSRF token (letters only: escaping keeps it as is).
+_CSRF_TOKEN_SLOT = "csrfTokenOfTheVisitor"
+_CSRF_TOKEN_SLOT_BYTES = _CSRF_TOKEN_SLOT.encode()
 
 
 def page_language(request, policy) -> str:
@@ -86,6 +91,17 @@ def same_for_every_visitor(request, brand, parameters: frozenset[str]) -> bool:
     if request.method != "GET" or request.customer is not None or session.cart_count(request, brand):
         return False
     return all(name in parameters and len(request.GET.getlist(name)) == 1 for name in request.GET)
+
+
+def shared_page(request, cached, stock, render: Callable[..., HttpResponse]) -> HttpResponse:
+    """A page that reads the same for every visitor (same_for_every_visitor): `render(csrf_token=…)` is called
+    once per set of availabilities and kept by `cached` (a cached product sheet or page of sheets, keyed by
+    the page's full path), then served to all; its forms get each visitor's own CSRF token in the copy."""
+    html = cached.rendered(("page", request.get_full_path()), stock,
+                           lambda: render(csrf_token=_CSRF_TOKEN_SLOT).content)
+    if _CSRF_TOKEN_SLOT_BYTES in html:
+        html = html.replace(_CSRF_TOKEN_SLOT_BYTES, get_token(request).encode())
+    return HttpResponse(html)
 
 
 def error_page(request, error: DomainError):

@@ -34,14 +34,7 @@ SWEEP_TASKS = [
 # The sweeps whose deadlines are counted in hours or days: a worker looks again every SLOW_SWEEP_SECONDS
 # rather than every round (rounds follow each other every poll interval, or at once through a backlog).
 SLOW_SWEEP_SECONDS = 60
-SLOW_SWEEPS = {
-    collect_due_charges: SLOW_SWEEP_SECONDS,
-    refund_due_returns: SLOW_SWEEP_SECONDS,
-    refund_returned_parcels: SLOW_SWEEP_SECONDS,
-    expire_cards: SLOW_SWEEP_SECONDS,
-    send_back_in_stock_alerts: SLOW_SWEEP_SECONDS,
-    send_tier_welcomes: SLOW_SWEEP_SECONDS,
-    reward_referrals: SLOW_SWEEP_SECONDS,
-    purge_rate_limit_buckets: SLOW_SWEEP_SECONDS,
-    purge_assistant_logs: SLOW_SWEEP_SECONDS,
-}
+SLOW_SWEEPS = {task: SLOW_SWEEP_SECONDS for task in (
+    collect_due_charges, refund_due_returns, refund_returned_parcels, expire_cards, send_back_in_stock_alerts,
+    send_tier_welcomes, reward_referrals, purge_rate_limit_buckets, purge_assistant_logs,
+)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -14,7 +13,7 @@ from comptoir.catalog.sheets import cached_product_sheet, categories, sheet_page
 from comptoir.consent import stock_alerts
 from comptoir.core.errors import DomainError
 from comptoir.core.rate_limit import limit_by_ip
-from comptoir.web.pages import brand_page, message_of, same_for_every_visitor, show
+from comptoir.web.pages import brand_page, message_of, same_for_every_visitor, shared_page, show
 from comptoir.web.swatches import silhouette
 
 PAGE_SIZE = 24
@@ -22,8 +21,6 @@ MAX_PAGE = 10_000  # beyond, an offset no catalog reaches (and no database error
 # The query parameters of a listing and of a product page: with others, the page is rendered for the visitor alone.
 LISTING_PARAMETERS = frozenset({"category", "page", "country"})
 PRODUCT_PARAMETERS = frozenset({"country"})
-# Where a product page shared by every visitor has its forms' CSRF token (letters only: escaping keeps it as is).
-_CSRF_TOKEN_SLOT = "csrfTokenOfTheVisitor"
 COUNTRIES = ("FR", "BE", "DE", "IT", "ES", "NL", "LU", "PT", "IE", "AT", "CH", "GB", "NO", "US", "CA", "JP")
 
 
@@ -43,7 +40,7 @@ def _listing(request, brand, template: str, *, category: str | None, offset: int
     page, stock = sheet_page(brand, category=category, offset=offset, limit=limit, language=request.language,
                              country=country)
 
-    def render() -> HttpResponse:
+    def render(**extra) -> HttpResponse:
         cards = []
         for sheet in page.sheets:
             card = sheet.with_availability(stock)
@@ -52,12 +49,11 @@ def _listing(request, brand, template: str, *, category: str | None, offset: int
                           "available": any(v["purchasable"] for v in card["variants"])})
         grid = page.rendered("grid", stock, lambda: mark_safe(render_to_string(
             "web/shop/_cards.html", {"cards": cards, "brand": brand, "t": request.texts})))
-        return show(request, template, {"cards": cards, "grid": grid, **context(page.total)})
+        return show(request, template, {"cards": cards, "grid": grid, **context(page.total), **extra})
 
     if not same_for_every_visitor(request, brand, LISTING_PARAMETERS):
         return render()
-    html = page.rendered(("page", template, request.get_full_path()), stock, lambda: render().content)
-    return HttpResponse(html)
+    return shared_page(request, page, stock, render)
 
 
 @brand_page
@@ -117,10 +113,7 @@ def _product_page(request, brand, slug: str, *, alert: dict | None = None, cart_
 
     if alert or cart_error or not same_for_every_visitor(request, brand, PRODUCT_PARAMETERS):
         return render()
-    # The same page for every visitor but for the CSRF token of its forms, set per visitor in the copy.
-    html = found.rendered(("page", request.get_full_path()), stock,
-                          lambda: render(csrf_token=_CSRF_TOKEN_SLOT).content)
-    return HttpResponse(html.replace(_CSRF_TOKEN_SLOT.encode(), get_token(request).encode()))
+    return shared_page(request, found, stock, render)
 
 
 @brand_page
